@@ -1,0 +1,87 @@
+"""The `fulfil` command line: argument parsing only; each command's work lives in `commands/`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from fulfil.settings import load_settings
+
+
+def _init_tables(args: argparse.Namespace) -> int:
+    from fulfil.store.dynamo import init_tables
+
+    created = init_tables(load_settings())
+    print(f"created {len(created)} tables" + (f": {', '.join(created)}" if created else ""))
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from fulfil.seed import generate
+    from fulfil.store.dynamo import make_client
+    from fulfil.store.writer import write_seed
+
+    settings = load_settings()
+    data = generate(args.orders, seed=args.seed, history=args.history)
+    counts = write_seed(make_client(settings), settings.tables, data)
+    print("seeded " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from fulfil.commands.plan import build_plan, render_text
+    from fulfil.store.dynamo import make_client
+    from fulfil.store.source import SourceReader
+
+    settings = load_settings()
+    reader = SourceReader(make_client(settings), settings.tables)
+    report = build_plan(reader, settings, order_ids=args.order_id or None, limit=args.limit)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(render_text(report))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from fulfil.commands.demo import run_demo
+
+    return run_demo(orders=args.orders, seed=args.seed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fulfil", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    add("init-tables", _init_tables, "Create the source tables and the project's own (idempotent).")
+    seed = add("seed", _seed, "Write sample orders the way checkout and the payment webhook do.")
+    seed.add_argument("--orders", type=int, default=40, help="orders to write (default 40)")
+    seed.add_argument("--seed", type=int, default=7, help="random seed (deterministic output)")
+    seed.add_argument("--history", type=int, default=0, help="old delivered/cancelled orders")
+    plan = add("plan", _plan, "Show what a sweep would do now (reads only).")
+    plan.add_argument("--json", action="store_true", help="machine-readable output")
+    plan.add_argument("--order-id", action="append", help="plan only this order (repeatable)")
+    plan.add_argument("--limit", type=int, default=None, help="at most this many candidates")
+    demo = add("demo", _demo, "Run the pipeline end to end on the embedded local stack.")
+    demo.add_argument("--orders", type=int, default=24)
+    demo.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure domain: models and rules; imports neither Prefect, httpx nor boto3."""

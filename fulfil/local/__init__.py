@@ -1,0 +1,1 @@
+"""The embedded local stack: DynamoDB on loopback (moto server) and the Shiprocket sandbox."""

@@ -1,0 +1,1 @@
+"""DynamoDB adapters: tables, provisioning, the source-record reader and our own state."""
