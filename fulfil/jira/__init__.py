@@ -1,0 +1,1 @@
+"""Jira Cloud REST v3 adapter: config, ADF, pure builders/parsers, client and a local JSONL sink."""

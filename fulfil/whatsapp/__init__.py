@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API (Meta) adapter: config, wire schemas, builders, parsers, client, notifiers."""
