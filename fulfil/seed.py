@@ -252,7 +252,7 @@ def _one_order(
             "receiverPhone": mobile,
         }
     picks = rng.sample(PRODUCTS, k=rng.choice([1, 1, 1, 2, 3]))
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "productId": f"prod-{PRODUCTS.index(p) + 1:03d}",
             "name": p[0],

@@ -13,20 +13,12 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-class CourierPolicy(StrEnum):
-    """How the sweep picks a courier from Shiprocket's serviceability answer."""
-
-    CHEAPEST = "cheapest"
-    FASTEST = "fastest"
-    BEST_RATED = "best_rated"
-    RECOMMENDED = "recommended"
+from fulfil.domain.couriers import CourierPolicy
 
 
 class TableNames(BaseModel):
@@ -96,6 +88,11 @@ class Settings(BaseSettings):
     default_height_cm: Decimal = Field(Decimal("5"), gt=Decimal("0.5"))
     courier_policy: CourierPolicy = Field(CourierPolicy.CHEAPEST)
 
+    shiprocket_global_limit: str | None = Field(
+        None,
+        description="Name of a Prefect global concurrency limit (with slot decay) that every "
+        "Shiprocket request takes a slot from, so several workers share one account budget.",
+    )
     queue_shards: int = Field(4, ge=1, le=64, description="Shards of the due-work index.")
     lease_seconds: int = Field(300, ge=30, description="How long a claim on a shipment holds.")
     retry_base_seconds: int = Field(60, ge=1, description="First retry delay; doubles per try.")

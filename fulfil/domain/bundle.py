@@ -23,6 +23,7 @@ class OrderBundle(BaseModel):
     customer: Mapping[str, Any] | None = None
     products: dict[str, Mapping[str, Any]] = Field(default_factory=dict)
     seller_addresses: dict[str, Mapping[str, Any]] = Field(default_factory=dict)
+    sellers: dict[str, Mapping[str, Any]] = Field(default_factory=dict)
 
     @property
     def order_id(self) -> str:

@@ -111,6 +111,16 @@ def parse_serviceability(
 ) -> ServiceabilityResult:
     """Couriers for the route; none at all (empty list or no `data`) is `NotServiceable`."""
     op = Operation.CHECK_SERVICEABILITY
+    if 200 <= status_code < 300 and embedded_status(body) == 404:
+        # Our queries never send `order_id`, so a 404 inside a 200 cannot mean "no such order":
+        # it is one of the unconfirmed shapes of "no courier serves this route" (fact sheet §4).
+        message = body.get("message") if isinstance(body, dict) else None
+        raise NotServiceable(
+            str(message or f"no courier serves {route or 'this route'}"),
+            operation=op,
+            status_code=404,
+            correlation_id=correlation_id,
+        )
     data = _success_body(op, status_code, headers, body, correlation_id)
     inner = _obj(data.get("data"))
     couriers = _valid_items(CourierOption, inner.get("available_courier_companies"))

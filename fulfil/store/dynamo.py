@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 else:
     DynamoDBClient = Any
 
+__all__ = [
+    "DynamoDBClient",
+    "ensure_tables",
+    "from_item",
+    "init_tables",
+    "is_conditional_failure",
+    "make_client",
+    "to_item",
+    "to_value",
+]
+
 _SER = TypeSerializer()
 _DES = TypeDeserializer()
 
@@ -52,7 +63,7 @@ def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_value(value: Any) -> dict[str, Any]:
-    return _SER.serialize(_plain(value))  # type: ignore[no-any-return]
+    return dict(_SER.serialize(_plain(value)))
 
 
 def _plain(value: Any) -> Any:

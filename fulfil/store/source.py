@@ -44,6 +44,7 @@ class SourceReader:
         self.stats = ReadStats()
         self._products: dict[str, list[dict[str, Any]]] = {}
         self._customers: dict[str, dict[str, Any] | None] = {}
+        self._sellers: dict[str, dict[str, Any]] = {}
 
     def iter_orders_by_status(
         self, status: str, *, page_size: int = 200, limit: int | None = None
@@ -102,6 +103,13 @@ class SourceReader:
             if _is_key(p.get("addressId"))
         }
         addresses = self.batch_get(self._tables.addresses, "addressId", address_ids | pickup_ids)
+        seller_ids = {
+            p["sellerId"]
+            for pid in product_ids
+            for p in self._products.get(pid, [])
+            if _is_key(p.get("sellerId"))
+        }
+        self._load_sellers(seller_ids)
         customer_ids = {o["customerId"] for o in orders if _is_key(o.get("customerId"))}
         self._load_customers(customer_ids)
         bundles = []
@@ -116,8 +124,13 @@ class SourceReader:
                 for p in products.values()
                 if _is_key(p.get("addressId")) and p["addressId"] in addresses
             }
-            addr_id = order.get("shippingAddressId")
-            cust_id = order.get("customerId")
+            sellers = {
+                str(p["sellerId"]): self._sellers[str(p["sellerId"])]
+                for p in products.values()
+                if self._sellers.get(str(p.get("sellerId")))
+            }
+            addr_id = str(order.get("shippingAddressId") or "")
+            cust_id = str(order.get("customerId") or "")
             bundles.append(
                 OrderBundle(
                     order=order,
@@ -125,6 +138,7 @@ class SourceReader:
                     customer=self._customers.get(cust_id) if _is_key(cust_id) else None,
                     products=products,
                     seller_addresses=seller_addresses,
+                    sellers=sellers,
                 )
             )
         return bundles
@@ -157,6 +171,11 @@ class SourceReader:
             items = page.get("Items", [])
             self.stats.record("query", len(items))
             self._products[pid] = [from_item(i) for i in items]
+
+    def _load_sellers(self, seller_ids: set[str]) -> None:
+        missing = seller_ids - self._sellers.keys()
+        if missing:
+            self._sellers.update(self.batch_get(self._tables.sellers, "sellerId", missing))
 
     def _load_customers(self, customer_ids: set[str]) -> None:
         for cid in sorted(customer_ids - self._customers.keys()):

@@ -154,7 +154,7 @@ def test_manifest_already_generated_is_success(
     ("method", "path", "answer", "call", "cls"),
     [
         ("GET", "courier/serviceability/", (200, "serviceability_200_order_not_found"),
-         "serviceability", e.ShiprocketNotFound),
+         "serviceability", e.NotServiceable),
         ("GET", "courier/serviceability/", (200, "serviceability_200_empty"),
          "serviceability", e.NotServiceable),
         ("POST", "orders/create/adhoc", (422, "create_order_422"), "create",

@@ -58,14 +58,16 @@ def test_bundles_load_with_batch_gets_and_cached_queries(dynamo_backend: Any, se
     assert len(bundles) == len(orders)
     products = {i["productId"] for o in orders for i in o["orderItems"]}
     customers = {o["customerId"] for o in orders}
-    # one query per distinct product and customer, one batch get for every address at once
-    assert calls == len(products) + len(customers) + 1
+    # one query per distinct product and customer, one batch get for every address at once,
+    # one for every seller at once
+    assert calls == len(products) + len(customers) + 2
     with_address = [b for b in bundles if b.address is not None]
     assert len(with_address) == len(orders)
     assert all(b.customer is not None for b in bundles)
     again = reader.stats.calls
-    reader.load_bundles(orders)  # products and customers are cached for the reader's life
+    reader.load_bundles(orders)  # products, customers, sellers cached for the reader's life
     assert reader.stats.calls - again == 1
+    assert all(b.sellers for b in bundles)
 
 
 def test_get_orders_by_id_queries_the_partition(dynamo_backend: Any, settings: Any) -> None:

@@ -191,7 +191,8 @@ def test_serviceability_422(sample: Sample) -> None:
 
 
 def test_serviceability_404_inside_a_200(sample: Sample) -> None:
-    with pytest.raises(e.ShiprocketNotFound, match="Order does not exist!") as info:
+    # We never send `order_id`, so a 404 in a 200 is read as "no courier serves the route".
+    with pytest.raises(e.NotServiceable, match="Order does not exist!") as info:
         p.parse_serviceability(200, NO_HEADERS, sample("serviceability_200_order_not_found"))
     assert info.value.status_code == 404
 
