@@ -82,7 +82,8 @@ def ensure_tables(client: DynamoDBClient, specs: Iterable[TableSpec]) -> list[st
     for page in client.get_paginator("list_tables").paginate():
         existing.update(page.get("TableNames", []))
     created = []
-    for spec in specs:
+    specs_list = list(specs)
+    for spec in specs_list:
         if spec.name in existing:
             continue
         try:
@@ -93,6 +94,12 @@ def ensure_tables(client: DynamoDBClient, specs: Iterable[TableSpec]) -> list[st
                 raise
     for name in created:
         _wait_active(client, name)
+    for spec in specs_list:
+        if spec.name in created and spec.ttl_attribute:
+            client.update_time_to_live(
+                TableName=spec.name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
+            )
     return created
 
 

@@ -29,6 +29,7 @@ class TableSpec:
     sk: str | None = None
     indexes: tuple[Index, ...] = field(default_factory=tuple)
     source: bool = False
+    ttl_attribute: str | None = None  # garbage collection only: never the lease clock
 
     def create_request(self) -> dict[str, object]:
         attrs = {self.pk, *([self.sk] if self.sk else [])}
@@ -152,6 +153,7 @@ def all_tables(names: TableNames) -> list[TableSpec]:
         ),
         # Small shared state: token cache, ticket fingerprints, watermarks, webhook inbox.
         TableSpec(
-            names.control, "pk", "sk", indexes=(Index(PENDING_INDEX, "pendingKind", "dueAt"),)
+            names.control, "pk", "sk", indexes=(Index(PENDING_INDEX, "pendingKind", "dueAt"),),
+            ttl_attribute="ttl",  # outcome events expire; TTL only collects garbage
         ),
     ]

@@ -29,6 +29,8 @@ def test_init_tables_creates_the_source_schema_exactly_and_is_idempotent(
         "ShiprocketIndex", "TrackingIndex"}
     addresses = dynamo_backend.describe_table(TableName=settings.tables.addresses)["Table"]
     assert [k["AttributeName"] for k in addresses["KeySchema"]] == ["addressId"]
+    ttl = dynamo_backend.describe_time_to_live(TableName=settings.tables.control)
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "ttl"
     names = set(dynamo_backend.list_tables()["TableNames"])
     assert {settings.tables.fulfilment, settings.tables.events, settings.tables.outbox,
             settings.tables.control} <= names

@@ -1,0 +1,1 @@
+"""Outbound delivery: the outboxes' delivery service, alert evaluation and their wiring."""
