@@ -45,6 +45,34 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from flows.fulfil_paid_orders import fulfil_paid_orders
+
+    counts = fulfil_paid_orders(
+        order_ids=args.order_id or None,
+        limit=args.limit,
+        dry_run=args.dry_run,
+        batch_size=args.batch_size,
+        max_concurrency=args.max_concurrency,
+        deliver_outbound=not args.no_deliver,
+    )
+    print(json.dumps(counts, indent=2) if args.json else _counts_text(counts))
+    return 0
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return "\n".join(f"{k.replace('_', ' '):>20}: {v}" for k, v in counts.items())
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from fulfil.simulator.config import SimulatorConfig
+    from fulfil.simulator.server import run_sandbox
+
+    config = SimulatorConfig(seed=args.seed, clock_speed=args.clock_speed)
+    run_sandbox(host="127.0.0.1", port=args.port, config=config)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from fulfil.commands.demo import run_demo
 
@@ -71,6 +99,23 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="machine-readable output")
     plan.add_argument("--order-id", action="append", help="plan only this order (repeatable)")
     plan.add_argument("--limit", type=int, default=None, help="at most this many candidates")
+    sweep = add("sweep", _sweep, "Run the fulfil-paid-orders flow once (ship due orders).")
+    sweep.add_argument("--order-id", action="append", help="only this order (repeatable)")
+    sweep.add_argument("--limit", type=int, default=None, help="at most this many orders/shipments")
+    sweep.add_argument("--dry-run", action="store_true", help="plan and validate; write nothing")
+    sweep.add_argument("--batch-size", type=int, default=50, help="shipments per task (default 50)")
+    sweep.add_argument("--max-concurrency", type=int, default=8, help="calls in flight per batch")
+    sweep.add_argument("--no-deliver", action="store_true", help="skip deliver-outbound at the end")
+    sweep.add_argument("--json", action="store_true", help="print the counts as JSON")
+    sandbox = add("sandbox", _sandbox, "Serve the Shiprocket simulator on 127.0.0.1 (foreground).")
+    sandbox.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
+    sandbox.add_argument("--seed", type=int, default=0)
+    sandbox.add_argument(
+        "--clock-speed",
+        type=float,
+        default=0.0,
+        help="simulated seconds per real second (0 = only explicit advances)",
+    )
     demo = add("demo", _demo, "Run the pipeline end to end on the embedded local stack.")
     demo.add_argument("--orders", type=int, default=24)
     demo.add_argument("--seed", type=int, default=7)

@@ -93,8 +93,11 @@ class Settings(BaseSettings):
         description="Name of a Prefect global concurrency limit (with slot decay) that every "
         "Shiprocket request takes a slot from, so several workers share one account budget.",
     )
-    queue_shards: int = Field(4, ge=1, le=64, description="Shards of the due-work index.")
-    lease_seconds: int = Field(300, ge=30, description="How long a claim on a shipment holds.")
+    queue_shards: int = Field(
+        1, ge=1, le=64,
+        description="Shards of the due and active indexes (raise past ~1,000 writes/s).",
+    )
+    lease_seconds: int = Field(300, ge=5, description="How long a claim on a shipment holds.")
     retry_base_seconds: int = Field(60, ge=1, description="First retry delay; doubles per try.")
     retry_max_seconds: int = Field(6 * 3600, ge=1, description="Cap on the retry delay.")
     max_attempts: int = Field(8, ge=1, description="Transient failures before a shipment parks.")

@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 
 class DynamoDBLocal:
-    """Context manager: starts `java -jar DynamoDBLocal.jar -inMemory` and waits until it answers."""
+    """Context manager: runs `DynamoDBLocal.jar -inMemory` and waits until it answers."""
 
     def __init__(self, port: int | None = None) -> None:
         self.port = port or _free_port()
@@ -49,8 +49,14 @@ class DynamoDBLocal:
             raise RuntimeError(reason)
         self._proc = subprocess.Popen(
             [
-                "java", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar",
-                "-inMemory", "-disableTelemetry", "-port", str(self.port),
+                "java",
+                "-Djava.library.path=./DynamoDBLocal_lib",
+                "-jar",
+                "DynamoDBLocal.jar",
+                "-inMemory",
+                "-disableTelemetry",
+                "-port",
+                str(self.port),
             ],
             cwd=EMULATOR_DIR,
             stdout=subprocess.DEVNULL,

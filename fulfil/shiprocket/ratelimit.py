@@ -129,3 +129,34 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         when = when.replace(tzinfo=UTC)
     reference = now or datetime.now(UTC)
     return max(0.0, (when - reference).total_seconds())
+
+
+class SharedAsyncRateLimiter(AsyncRateLimiter):
+    """An async limiter several event loops (threads) can share: the account budget is per
+    process, while Prefect runs each batch task in its own thread with its own loop."""
+
+    def __init__(self, requests_per_minute: int, *, burst: int = 5) -> None:
+        super().__init__(requests_per_minute, burst=burst)
+        self._lock = threading.Lock()
+
+    async def acquire(self) -> float:
+        with self._lock:
+            delay = self._bucket.reserve(self._clock())
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return delay
+
+
+_PROCESS_LIMITERS: dict[tuple[int, int], SharedAsyncRateLimiter] = {}
+_PROCESS_LOCK = threading.Lock()
+
+
+def process_rate_limiter(requests_per_minute: int, burst: int) -> SharedAsyncRateLimiter | None:
+    """One limiter per (rate, burst) for the whole process; None when pacing is off (0)."""
+    if requests_per_minute <= 0:
+        return None
+    with _PROCESS_LOCK:
+        key = (requests_per_minute, burst)
+        if key not in _PROCESS_LIMITERS:
+            _PROCESS_LIMITERS[key] = SharedAsyncRateLimiter(requests_per_minute, burst=burst)
+        return _PROCESS_LIMITERS[key]

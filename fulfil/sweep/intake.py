@@ -154,10 +154,12 @@ def _apply(
         report.parked.append((oid, decision.rejections))
         if dry_run or not created_at:
             return
-        if store.park_order(oid, created_at, decision.rejections, now) or explicit:
-            escalation = escalation_for_rejections(oid, decision.rejections, now, flow_run_url)
-            occurrence = f"{oid}-intake" if not explicit else f"{oid}-recheck-{now:%Y%m%dT%H%M}"
-            recorder.record(escalation, occurrence, created_at)
+        store.park_order(oid, created_at, decision.rejections, now)
+        # Recorded every time: the occurrence key makes it idempotent, and a sweep killed
+        # between the two writes above must not lose the escalation.
+        escalation = escalation_for_rejections(oid, decision.rejections, now, flow_run_url)
+        occurrence = f"{oid}-intake" if not explicit else f"{oid}-recheck-{now:%Y%m%dT%H%M}"
+        recorder.record(escalation, occurrence, created_at)
         storefront.advance_order(oid, created_at, "processing", now)
         return
     reason = decision.skip_reason.value if decision.skip_reason else "skipped"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from fulfil.settings import Settings
 from fulfil.shiprocket.client_async import AsyncShiprocketClient
 from fulfil.shiprocket.client_core import build_async_http_client
 from fulfil.shiprocket.config import ShiprocketConfig, ShiprocketCredentials
+from fulfil.shiprocket.ratelimit import process_rate_limiter
 from fulfil.store.dynamo import DynamoDBClient, make_client
 from fulfil.store.fulfilment import FulfilmentStore
 from fulfil.store.source import SourceReader
@@ -156,6 +158,8 @@ def shiprocket_client(
         config=config,
         token_store=DynamoTokenStore(dynamo, settings.tables),
         before_request=before_request,
+        # one budget per process, shared by every batch thread (each has its own event loop)
+        rate_limiter=process_rate_limiter(config.requests_per_minute, config.burst),
     )
 
 
@@ -177,6 +181,11 @@ async def ship_batch_async(
     """Claim and ship one batch; returns the report and the Shiprocket calls made."""
     stores = open_stores(settings, client)
     config = config or ShiprocketConfig()
+    # DynamoDB calls run in threads (boto3 is sync): give them as many threads as the batch has
+    # chains in flight, not asyncio's default of cpu + 4, or the store becomes the bottleneck.
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(max_workers=max(8, 2 * max_concurrency))
+    loop.set_default_executor(executor)
     own_http = http is None
     http = http or build_async_http_client(config)
     try:
@@ -202,6 +211,7 @@ async def ship_batch_async(
     finally:
         if own_http:
             await http.aclose()
+        executor.shutdown(wait=False)
 
 
 def ship_batch(
@@ -209,3 +219,34 @@ def ship_batch(
 ) -> tuple[BatchReport, int]:
     """Synchronous wrapper (one event loop per call: safe from Prefect's worker threads)."""
     return asyncio.run(ship_batch_async(settings, keys, **kwargs))
+
+
+def run_sweep(
+    settings: Settings,
+    params: SweepParameters,
+    *,
+    workers: int = 4,
+    owner: str | None = None,
+    **batch_kwargs: Any,
+) -> tuple[IntakeReport, list[tuple[BatchReport, int]]]:
+    """A whole sweep without Prefect (the same steps the flow runs, batches in threads)."""
+    report = intake(settings, params)
+    if params.dry_run:
+        return report, []
+    keys = due_work(settings, params, report.work)
+    owner = owner or new_owner()
+    batches = [keys[i : i + params.batch_size] for i in range(0, len(keys), params.batch_size)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(
+            pool.map(
+                lambda batch: ship_batch(
+                    settings,
+                    batch,
+                    owner=owner,
+                    max_concurrency=params.max_concurrency,
+                    **batch_kwargs,
+                ),
+                batches,
+            )
+        )
+    return report, results

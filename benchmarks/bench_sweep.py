@@ -1,0 +1,218 @@
+"""Benchmark: the sweep at volume, side by side in one run.
+
+Prints, in one run (DynamoDB Local when Java is present, the simulator in its own process with
+50 ms latency per call):
+1. items read per sweep / pending orders, with H historical orders in the table;
+2. Shiprocket calls per shipped order on the happy path;
+3. wall time of N orders with a client-side rate limit, divided by the bound (calls / rate);
+4. the speed-up over a naive sequential loop on the same number of orders, limit lifted;
+5. Prefect overhead per order (the flow vs the same code without Prefect, same volume);
+6. the idle tick: DynamoDB calls and wall time when nothing is pending.
+
+Usage: `.venv/bin/python -m benchmarks.bench_sweep [--orders 2000] [--history 100000]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from benchmarks._stack import benchmark_dynamodb
+from fulfil.seed import generate
+from fulfil.settings import load_settings
+from fulfil.store.dynamo import init_tables, make_client
+from fulfil.store.writer import write_seed
+from fulfil.sweep.service import SweepParameters, open_stores, run_sweep
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _stats(control: str) -> int:
+    data = httpx.get(f"{control}/stats").json()
+    return sum(v for k, v in data["calls"].items() if k != "auth.login")
+
+
+def _seed(n: int, seed: int, history: int = 0) -> int:
+    settings = load_settings()
+    data = generate(n, seed=seed, history=history, broken_share=0.0)
+    for o in data.orders:  # every order shippable: this measures the shipping path
+        if o["status"] == "pending":
+            o.update(status="confirmed", paymentStatus="paid")
+        o.pop("awb", None)
+        o.pop("shipmentId", None)
+    write_seed(make_client(settings), settings.tables, data)
+    return sum(1 for o in data.orders if o["status"] == "confirmed")
+
+
+def _sweep(params: SweepParameters, workers: int) -> tuple[float, int, int]:
+    t0 = time.perf_counter()
+    report, results = run_sweep(load_settings(), params, workers=workers)
+    elapsed = time.perf_counter() - t0
+    shipped = sum(1 for b, _ in results for r in b.results if r.outcome.value == "shipped")
+    return elapsed, shipped, report.decisions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--history", type=int, default=100_000)
+    parser.add_argument("--rate", type=int, default=6000, help="client calls per minute")
+    parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--naive-orders", type=int, default=60)
+    parser.add_argument("--prefect-orders", type=int, default=500)
+    args = parser.parse_args()
+    port = _free_port()
+    sim = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fulfil.simulator",
+            "--port",
+            str(port),
+            "--seed",
+            "1",
+            "--latency-ms",
+            str(args.latency_ms),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    control = f"http://127.0.0.1:{port}/__sim"
+    os.environ.update(
+        {
+            "SHIPROCKET_BASE_URL": f"http://127.0.0.1:{port}/v1/external",
+            "SHIPROCKET_EMAIL": "api@example.test",
+            "SHIPROCKET_PASSWORD": "sandbox-password",
+            "SHIPROCKET_REQUESTS_PER_MINUTE": str(args.rate),
+            "SHIPROCKET_BURST": "5",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
+    )
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{control}/clock")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with benchmark_dynamodb() as (_, backend):
+            out = run_benchmark(args, control, backend)
+    finally:
+        sim.terminate()
+    print(json.dumps(out, indent=2))
+
+
+def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
+    settings = load_settings()
+    init_tables(settings, make_client(settings))
+    pending = _seed(args.orders, seed=3, history=args.history)
+    stores = open_stores(settings)
+    before_calls = _stats(control)
+    params = SweepParameters(batch_size=100, max_concurrency=16)
+    # 1-3: the big sweep, paced by the client limiter
+    from fulfil.store.source import SourceReader
+
+    reader = SourceReader(stores.client, settings.tables)
+    candidates = sum(1 for _ in reader.iter_orders_by_status("confirmed"))
+    items_read = reader.stats.items
+    elapsed, shipped, _ = _sweep(params, workers=4)
+    calls = _stats(control) - before_calls
+    rate = args.rate / 60.0
+    bound = calls / rate
+    result: dict[str, Any] = {
+        "backend": backend,
+        "latency_ms": args.latency_ms,
+        "orders": args.orders,
+        "history": args.history,
+        "items_read_per_pending": round(items_read / max(candidates, 1), 3),
+        "pending": pending,
+        "shipped_shipments": shipped,
+        "shiprocket_calls": calls,
+        "calls_per_shipped_shipment": round(calls / max(shipped, 1), 2),
+        "wall_seconds": round(elapsed, 1),
+        "bound_seconds": round(bound, 1),
+        "wall_over_bound": round(elapsed / bound, 3),
+    }
+    # 4: naive sequential loop vs the concurrent sweep, limit lifted, same number of orders
+    os.environ["SHIPROCKET_REQUESTS_PER_MINUTE"] = "0"
+    _seed(args.naive_orders, seed=11)
+    naive, naive_shipped, _ = _sweep(SweepParameters(batch_size=1, max_concurrency=1), workers=1)
+    _seed(args.naive_orders, seed=12)
+    fast, fast_shipped, _ = _sweep(SweepParameters(batch_size=50, max_concurrency=32), workers=4)
+    result.update(
+        {
+            "naive_seconds_per_shipment": round(naive / max(naive_shipped, 1), 4),
+            "concurrent_seconds_per_shipment": round(fast / max(fast_shipped, 1), 4),
+            "speedup_vs_naive": round(
+                (naive / max(naive_shipped, 1)) / (fast / max(fast_shipped, 1)), 1
+            ),
+        }
+    )
+    # 5: Prefect overhead per order: the flow vs the same code without Prefect
+    result.update(_prefect_overhead(args.prefect_orders))
+    # 6: idle tick
+    stores = open_stores(settings)
+    t0 = time.perf_counter()
+    from fulfil.sweep.context import MemoryRecorder, utc_now
+    from fulfil.sweep.intake import run_intake
+
+    report = run_intake(
+        reader=stores.reader,
+        store=stores.fulfilment,
+        storefront=stores.storefront,
+        recorder=MemoryRecorder(),
+        settings=settings,
+        now=utc_now(),
+    )
+    due = list(stores.fulfilment.iter_due(utc_now()))
+    idle = time.perf_counter() - t0
+    result.update(
+        {
+            "idle_tick_dynamodb_calls": stores.reader.stats.calls + stores.fulfilment.calls,
+            "idle_tick_seconds": round(idle, 4),
+            "idle_tick_found": report.decisions + len(due),
+        }
+    )
+    return result
+
+
+def _prefect_overhead(n: int) -> dict[str, Any]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.fulfil_paid_orders import fulfil_paid_orders
+
+    with prefect_test_harness(server_startup_timeout=120):
+        fulfil_paid_orders(limit=1, deliver_outbound=False)  # warm up client and server
+        _seed(n, seed=21)
+        t0 = time.perf_counter()
+        counts = fulfil_paid_orders(batch_size=100, max_concurrency=32, deliver_outbound=False)
+        flow_time = time.perf_counter() - t0
+    _seed(n, seed=22)
+    plain_time, plain_shipped, _ = _sweep(
+        SweepParameters(batch_size=100, max_concurrency=32), workers=4
+    )
+    flow_shipped = counts["shipped_new"] + counts["shipped_resumed"]
+    per_flow = flow_time / max(flow_shipped, 1)
+    per_plain = plain_time / max(plain_shipped, 1)
+    return {
+        "prefect_flow_seconds": round(flow_time, 2),
+        "plain_seconds": round(plain_time, 2),
+        "prefect_overhead_ms_per_shipment": round((per_flow - per_plain) * 1000, 3),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Flow `fulfil-paid-orders`: every paid (or COD-confirmed) order becomes exactly one shipment.
+
+The flow only orchestrates: intake (plan new orders, park bad ones), find due work, ship it in
+batch-sized tasks (async with bounded concurrency inside each), summarise, deliver the outbox.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import Field
+
+from fulfil.sweep.service import SweepParameters
+from fulfil.sweep.summary import SweepSummary
+from tasks.sweep import find_due_work, intake_orders, ship_batch_task
+
+FLOW_NAME = "fulfil-paid-orders"
+
+
+@flow(name=FLOW_NAME, task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)  # type: ignore[arg-type]
+def fulfil_paid_orders(
+    order_ids: list[str] | None = None,
+    limit: Annotated[int | None, Field(ge=1)] = None,
+    dry_run: bool = False,
+    batch_size: Annotated[int, Field(ge=1, le=500)] = 50,
+    max_concurrency: Annotated[int, Field(ge=1, le=64)] = 8,
+    deliver_outbound: bool = True,
+) -> dict[str, int]:
+    """Ship paid and COD-confirmed orders through Shiprocket, exactly once each.
+
+    Args:
+        order_ids: only these orders (also un-parks an order whose record a person fixed).
+        limit: at most this many orders and due shipments this run.
+        dry_run: plan and validate only; nothing is written and Shiprocket is not called.
+        batch_size: shipments per task run.
+        max_concurrency: Shiprocket calls in flight within one batch.
+        deliver_outbound: send the recorded notifications and escalations at the end.
+    """
+    params = SweepParameters(
+        order_ids=order_ids,
+        limit=limit,
+        dry_run=dry_run,
+        batch_size=batch_size,
+        max_concurrency=max_concurrency,
+    )
+    logger = get_run_logger()
+    url = flow_run.ui_url
+    intake = intake_orders(params, url)
+    summary = SweepSummary(dry_run=dry_run, intake=intake)
+    if dry_run:
+        summary.due = len(intake.work)
+        _publish(summary)
+        return summary.counts()
+    keys = find_due_work(params, intake.work)
+    summary.due = len(keys)
+    batches = [keys[i : i + batch_size] for i in range(0, len(keys), batch_size)]
+    owner = f"{FLOW_NAME}-{flow_run.id or uuid.uuid4().hex[:12]}"
+    progress = None
+    if len(batches) > 1:
+        progress = create_progress_artifact(
+            0.0, key="sweep-progress", description="Shipments processed this run"
+        )
+    futures = [
+        ship_batch_task.with_options(
+            task_run_name=f"ship-batch-{i + 1:03d}-of-{len(batches):03d}"
+        ).submit(batch, params, owner, url)
+        for i, batch in enumerate(batches)
+    ]
+    for done, future in enumerate(futures, start=1):
+        summary.batches.append(future.result())
+        if progress is not None:
+            update_progress_artifact(progress, 100.0 * done / len(futures))
+    counts = summary.counts()
+    logger.info("sweep done: %s", counts)
+    _publish(summary)
+    if deliver_outbound:
+        from flows.deliver_outbound import deliver_outbound as deliver
+
+        deliver()
+    return counts
+
+
+def _publish(summary: SweepSummary) -> None:
+    counts = summary.counts()
+    lines = "\n".join(f"| {k.replace('_', ' ')} | {v} |" for k, v in counts.items())
+    create_markdown_artifact(
+        f"## Sweep{' (dry run)' if summary.dry_run else ''}\n\n"
+        f"| what | count |\n|---|---|\n{lines}\n",
+        key="sweep-summary",
+        description="What this sweep did",
+    )
+    rows: list[dict[str, Any]] = summary.table()
+    if rows:
+        create_table_artifact(
+            rows[:1000],
+            key="sweep-shipments",
+            description="Shipments shipped, resumed, retrying, parked; skipped orders",
+        )

@@ -1,0 +1,77 @@
+"""Thin Prefect tasks for the sweep: each wraps one plain function of `fulfil.sweep.service`.
+
+Tasks are batch-sized (never one task run per order: the server absorbs ~35 task runs/s), retry
+only on infrastructure errors (DynamoDB or network trouble), never on programming errors, and
+never cache (every run must look at the store afresh).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from botocore.exceptions import BotoCoreError, ClientError
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from fulfil.settings import load_settings
+from fulfil.sweep.service import SweepParameters, due_work, intake, ship_batch
+from fulfil.sweep.summary import BatchSummary, IntakeSummary
+
+RETRYABLE = (BotoCoreError, ClientError, httpx.TransportError, ConnectionError, TimeoutError)
+
+
+def infrastructure_failure(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only when it failed on DynamoDB or the network, not on a bug."""
+    try:
+        state.result()
+    except RETRYABLE:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+RETRY = {
+    "retries": 2,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=5),
+    "retry_jitter_factor": 0.5,
+    "retry_condition_fn": infrastructure_failure,
+    "cache_policy": NO_CACHE,
+}
+
+
+@task(name="intake-orders", task_run_name="intake-orders", **RETRY)  # type: ignore[call-overload]
+def intake_orders(params: SweepParameters, flow_run_url: str | None = None) -> IntakeSummary:
+    """Plan newly confirmed orders (or the named ones); record shipments or park orders."""
+    report = intake(load_settings(), params, flow_run_url=flow_run_url)
+    return IntakeSummary.from_report(report)
+
+
+@task(name="find-due-work", task_run_name="find-due-work", **RETRY)  # type: ignore[call-overload]
+def find_due_work(params: SweepParameters, fresh: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Fresh intake work first, then everything due on the due index."""
+    return due_work(load_settings(), params, fresh)
+
+
+@task(name="ship-batch", **RETRY)  # type: ignore[call-overload]
+def ship_batch_task(
+    keys: list[tuple[str, str]],
+    params: SweepParameters,
+    owner: str,
+    flow_run_url: str | None = None,
+) -> BatchSummary:
+    """Claim and ship one batch of shipments (async, bounded concurrency inside)."""
+    from fulfil.sweep.ratelimit import global_rate_limit_hook
+
+    settings = load_settings()
+    report, calls = ship_batch(
+        settings,
+        [tuple(k) for k in keys],
+        owner=owner,  # type: ignore[misc]
+        max_concurrency=params.max_concurrency,
+        flow_run_url=flow_run_url,
+        before_request=global_rate_limit_hook(settings),
+    )
+    return BatchSummary.from_report(report, calls)
