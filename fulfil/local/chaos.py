@@ -84,8 +84,9 @@ def run_chaos(
     started = time.monotonic()
     prefix = prefix or f"chaos{random.randrange(10**6)}-"
     rng = random.Random(seed)
-    config = SimulatorConfig(seed=seed, faults=CHAOS_FAULTS, timeout_fault_seconds=1.0,
-                             retry_after_seconds=1)
+    config = SimulatorConfig(
+        seed=seed, faults=CHAOS_FAULTS, timeout_fault_seconds=1.0, retry_after_seconds=1
+    )
     with SandboxServer(config) as sandbox:
         env = _env(endpoint, sandbox, prefix)
         os.environ.update(
@@ -121,11 +122,18 @@ def run_chaos(
             )
             for _ in range(workers)
         ]
-        time.sleep(rng.uniform(1.0, 3.0))
-        procs[0].send_signal(signal.SIGKILL)  # a sweep dies mid-flight, leases and all
-        killed_output = procs[0].communicate()[0]
-        time.sleep(rng.uniform(0.5, 1.5))
-        with httpx.Client() as http:  # every cached token dies in the middle of the run
+        with httpx.Client() as http:
+            # a sweep dies mid-flight (leases and all) once shipping has started ...
+            _wait_for_creates(
+                http, sandbox.control_url, max(2, orders // 6), started, deadline_seconds
+            )
+            time.sleep(rng.uniform(0.0, 1.0))
+            procs[0].send_signal(signal.SIGKILL)
+            killed_output = procs[0].communicate()[0]
+            # ... and every cached token dies while there is still work to do
+            _wait_for_creates(
+                http, sandbox.control_url, max(4, orders // 3), started, deadline_seconds
+            )
             http.post(f"{sandbox.control_url}/tokens/expire").raise_for_status()
         for p in procs[1:]:
             p.wait(timeout=max(deadline_seconds - (time.monotonic() - started), 10))
@@ -159,6 +167,17 @@ def run_chaos(
     result.killed_worker_output = killed_output[-2000:]
     result.seconds = time.monotonic() - started
     return result
+
+
+def _wait_for_creates(
+    http: httpx.Client, control: str, count: int, started: float, deadline: float
+) -> None:
+    """Block until the simulator has seen `count` create-order calls (or the deadline)."""
+    while time.monotonic() - started < deadline / 2:
+        calls = http.get(f"{control}/stats").json()["calls"]
+        if calls.get("orders.create", 0) >= count:
+            return
+        time.sleep(0.05)
 
 
 def _scan(client: Any, table: str) -> list[dict[str, Any]]:
