@@ -83,7 +83,7 @@ def fulfil_paid_orders(
     counts = summary.counts()
     logger.info("sweep done: %s", counts)
     _publish(summary)
-    if deliver_outbound:
+    if deliver_outbound and not dry_run:
         from flows.deliver_outbound import deliver_outbound as deliver
 
         deliver()

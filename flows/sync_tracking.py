@@ -52,12 +52,14 @@ class SyncTrackingParameters(BaseModel):
 def sync_tracking(
     awbs: Annotated[list[str] | None, Field(max_length=1000)] = None,
     dry_run: bool = False,
+    deliver_outbound: bool = True,
 ) -> TrackingReport:
     """Poll Shiprocket for every active shipment (or only `awbs`) and apply what changed.
 
     Args:
         awbs: only these AWBs (an old-code shipment is put on tracking on first sight).
         dry_run: compute and report what would change; write and notify nothing.
+        deliver_outbound: send the recorded notifications and escalations at the end.
     """
     params = SyncTrackingParameters(awbs=awbs, dry_run=dry_run)
     settings = load_settings()
@@ -67,6 +69,10 @@ def sync_tracking(
     )
     get_run_logger().info("sync-tracking done: %s", report.counts())
     publish(report)
+    if deliver_outbound and not params.dry_run:
+        from flows.deliver_outbound import deliver_outbound as deliver
+
+        deliver()
     return report
 
 

@@ -64,6 +64,30 @@ def _counts_text(counts: dict[str, int]) -> str:
     return "\n".join(f"{k.replace('_', ' '):>20}: {v}" for k, v in counts.items())
 
 
+def _track(args: argparse.Namespace) -> int:
+    if args.awb:
+        from fulfil.tracking.service import render_timeline
+
+        print(render_timeline(load_settings(), args.awb))
+        return 0
+    from flows.sync_tracking import sync_tracking
+
+    report = sync_tracking(awbs=args.awbs or None, dry_run=args.dry_run)
+    print(json.dumps(report.counts(), indent=2) if args.json else report.summary_markdown())
+    return 0
+
+
+def _webhook(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from fulfil.tracking.service import create_webhook_app
+
+    uvicorn.run(
+        create_webhook_app(load_settings()), host=args.host, port=args.port, log_level="warning"
+    )
+    return 0
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     from fulfil.simulator.config import SimulatorConfig
     from fulfil.simulator.server import run_sandbox
@@ -107,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--max-concurrency", type=int, default=8, help="calls in flight per batch")
     sweep.add_argument("--no-deliver", action="store_true", help="skip deliver-outbound at the end")
     sweep.add_argument("--json", action="store_true", help="print the counts as JSON")
+    track = add("track", _track, "Run the sync-tracking flow once, or show one AWB's timeline.")
+    track.add_argument("--awb", help="print this shipment's timeline and tracking URL (reads only)")
+    track.add_argument("--awbs", nargs="+", help="sync only these AWBs")
+    track.add_argument("--dry-run", action="store_true", help="track and report; write nothing")
+    track.add_argument("--json", action="store_true", help="print the counts as JSON")
+    hook = add(
+        "webhook", _webhook, "Serve the tracking webhook receiver (POST /hooks/tracking-events)."
+    )
+    hook.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    hook.add_argument("--port", type=int, default=8080)
     sandbox = add("sandbox", _sandbox, "Serve the Shiprocket simulator on 127.0.0.1 (foreground).")
     sandbox.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
     sandbox.add_argument("--seed", type=int, default=0)
