@@ -56,6 +56,48 @@ def _seed(n: int, seed: int, history: int = 0) -> int:
     return sum(1 for o in data.orders if o["status"] == "confirmed")
 
 
+class DynamoCounter:
+    """Counts DynamoDB API calls made by every boto3 client of this process."""
+
+    def __init__(self) -> None:
+        import boto3
+
+        self.calls = 0
+        boto3.setup_default_session()
+        session = boto3._get_default_session()
+        session.events.register("before-call.dynamodb", self._count)
+
+    def _count(self, **_: Any) -> None:
+        self.calls += 1
+
+
+def _dynamodb_throughput(seconds: float = 5.0, threads: int = 16) -> float:
+    """Update calls per second the local DynamoDB sustains from this process (same run)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = load_settings()
+    client = make_client(settings)
+    table = settings.tables.control
+    deadline = time.perf_counter() + seconds
+
+    def hammer(i: int) -> int:
+        n = 0
+        while time.perf_counter() < deadline:
+            client.update_item(
+                TableName=table,
+                Key={"pk": {"S": "probe"}, "sk": {"S": str(i)}},
+                UpdateExpression="SET v = :v",
+                ExpressionAttributeValues={":v": {"N": str(n)}},
+            )
+            n += 1
+        return n
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        total = sum(pool.map(hammer, range(threads)))
+    return total / (time.perf_counter() - t0)
+
+
 def _sweep(params: SweepParameters, workers: int) -> tuple[float, int, int]:
     t0 = time.perf_counter()
     report, results = run_sweep(load_settings(), params, workers=workers)
@@ -120,6 +162,8 @@ def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
     init_tables(settings, make_client(settings))
     pending = _seed(args.orders, seed=3, history=args.history)
     stores = open_stores(settings)
+    dynamo_rate = _dynamodb_throughput()
+    counter = DynamoCounter()
     before_calls = _stats(control)
     params = SweepParameters(batch_size=100, max_concurrency=16)
     # 1-3: the big sweep, paced by the client limiter
@@ -128,10 +172,13 @@ def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
     reader = SourceReader(stores.client, settings.tables)
     candidates = sum(1 for _ in reader.iter_orders_by_status("confirmed"))
     items_read = reader.stats.items
+    dynamo_before = counter.calls
     elapsed, shipped, _ = _sweep(params, workers=4)
+    dynamo_calls = counter.calls - dynamo_before
     calls = _stats(control) - before_calls
     rate = args.rate / 60.0
     bound = calls / rate
+    dynamo_bound = dynamo_calls / dynamo_rate
     result: dict[str, Any] = {
         "backend": backend,
         "latency_ms": args.latency_ms,
@@ -145,17 +192,27 @@ def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
         "wall_seconds": round(elapsed, 1),
         "bound_seconds": round(bound, 1),
         "wall_over_bound": round(elapsed / bound, 3),
+        "dynamodb_calls": dynamo_calls,
+        "dynamodb_calls_per_shipment": round(dynamo_calls / max(shipped, 1), 1),
+        "local_dynamodb_calls_per_second": round(dynamo_rate, 1),
+        "dynamodb_bound_seconds": round(dynamo_bound, 1),
+        "wall_over_binding_bound": round(elapsed / max(bound, dynamo_bound), 3),
     }
     # 4: naive sequential loop vs the concurrent sweep, limit lifted, same number of orders
     os.environ["SHIPROCKET_REQUESTS_PER_MINUTE"] = "0"
     _seed(args.naive_orders, seed=11)
     naive, naive_shipped, _ = _sweep(SweepParameters(batch_size=1, max_concurrency=1), workers=1)
     _seed(args.naive_orders, seed=12)
+    fast_before = counter.calls
     fast, fast_shipped, _ = _sweep(SweepParameters(batch_size=50, max_concurrency=32), workers=4)
+    fast_dynamo = counter.calls - fast_before
     result.update(
         {
             "naive_seconds_per_shipment": round(naive / max(naive_shipped, 1), 4),
             "concurrent_seconds_per_shipment": round(fast / max(fast_shipped, 1), 4),
+            "concurrent_dynamodb_bound_seconds_per_shipment": round(
+                fast_dynamo / dynamo_rate / max(fast_shipped, 1), 4
+            ),
             "speedup_vs_naive": round(
                 (naive / max(naive_shipped, 1)) / (fast / max(fast_shipped, 1)), 1
             ),
