@@ -22,14 +22,30 @@ def main() -> None:
     parser.add_argument("--backend", choices=["local", "moto"], default="local")
     args = parser.parse_args()
     with benchmark_dynamodb(args.backend) as (endpoint, backend):
-        result = run_chaos(endpoint, orders=args.orders, workers=args.workers, seed=args.seed,
-                           deadline_seconds=1800)
-    print(json.dumps({"backend": backend, "orders": result.orders,
-                      "shippable": result.shippable, "planned_shipments": result.planned_shipments,
-                      "shipped": result.shipped, "parked": result.parked,
-                      "violations": result.violations, "seconds": round(result.seconds, 1),
-                      "faults_injected": result.calls.get("faults"),
-                      "calls": result.calls.get("calls")}, indent=2))
+        result = run_chaos(
+            endpoint,
+            orders=args.orders,
+            workers=args.workers,
+            seed=args.seed,
+            deadline_seconds=1800,
+        )
+    print(
+        json.dumps(
+            {
+                "backend": backend,
+                "orders": result.orders,
+                "shippable": result.shippable,
+                "planned_shipments": result.planned_shipments,
+                "shipped": result.shipped,
+                "parked": result.parked,
+                "violations": result.violations,
+                "seconds": round(result.seconds, 1),
+                "faults_injected": result.calls.get("faults"),
+                "calls": result.calls.get("calls"),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

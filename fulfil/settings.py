@@ -94,7 +94,9 @@ class Settings(BaseSettings):
         "Shiprocket request takes a slot from, so several workers share one account budget.",
     )
     queue_shards: int = Field(
-        1, ge=1, le=64,
+        1,
+        ge=1,
+        le=64,
         description="Shards of the due and active indexes (raise past ~1,000 writes/s).",
     )
     lease_seconds: int = Field(300, ge=5, description="How long a claim on a shipment holds.")

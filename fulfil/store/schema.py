@@ -153,7 +153,10 @@ def all_tables(names: TableNames) -> list[TableSpec]:
         ),
         # Small shared state: token cache, ticket fingerprints, watermarks, webhook inbox.
         TableSpec(
-            names.control, "pk", "sk", indexes=(Index(PENDING_INDEX, "pendingKind", "dueAt"),),
+            names.control,
+            "pk",
+            "sk",
+            indexes=(Index(PENDING_INDEX, "pendingKind", "dueAt"),),
             ttl_attribute="ttl",  # outcome events expire; TTL only collects garbage
         ),
     ]

@@ -40,8 +40,11 @@ def test_sweep_flow_ships_parks_and_publishes(
         live = [o for o in sandbox.runtime.store.iter_orders() if not o.cancelled]
     assert state.is_completed()
     shippable = set(data.expected["ship"])
-    broken = {o for k in ("no_items", "missing_pincode", "invalid_pincode", "landline")
-              for o in data.expected.get(k, [])}
+    broken = {
+        o
+        for k in ("no_items", "missing_pincode", "invalid_pincode", "landline")
+        for o in data.expected.get(k, [])
+    }
     assert counts["parked_orders"] == len(broken) > 0
     assert counts["shipped_new"] == len(live) >= len(shippable)
     assert {o.channel_order_id.rsplit("-", 1)[0] for o in live} == shippable
@@ -53,8 +56,11 @@ def test_sweep_flow_ships_parks_and_publishes(
 
     async def artifact_keys() -> set[str]:
         async with get_client() as client:
-            found = await client.read_artifacts(artifact_filter=ArtifactFilter(
-                key=ArtifactFilterKey(any_=["sweep-summary", "sweep-shipments"])))
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=["sweep-summary", "sweep-shipments"])
+                )
+            )
         return {a.key for a in found if a.key}
 
     import asyncio

@@ -19,21 +19,33 @@ def test_init_tables_creates_the_source_schema_exactly_and_is_idempotent(
     assert init_tables(settings, dynamo_backend) == []  # the fixture already created them all
     orders = dynamo_backend.describe_table(TableName=settings.tables.orders)["Table"]
     assert [(k["AttributeName"], k["KeyType"]) for k in orders["KeySchema"]] == [
-        ("orderId", "HASH"), ("createdAt", "RANGE")]
-    gsis = {g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]]
-            for g in orders["GlobalSecondaryIndexes"]}
-    assert gsis == {"CustomerOrdersIndex": ["customerId", "createdAt"],
-                    "StatusIndex": ["status", "createdAt"]}
+        ("orderId", "HASH"),
+        ("createdAt", "RANGE"),
+    ]
+    gsis = {
+        g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]]
+        for g in orders["GlobalSecondaryIndexes"]
+    }
+    assert gsis == {
+        "CustomerOrdersIndex": ["customerId", "createdAt"],
+        "StatusIndex": ["status", "createdAt"],
+    }
     shipments = dynamo_backend.describe_table(TableName=settings.tables.shipments)["Table"]
     assert {g["IndexName"] for g in shipments["GlobalSecondaryIndexes"]} == {
-        "ShiprocketIndex", "TrackingIndex"}
+        "ShiprocketIndex",
+        "TrackingIndex",
+    }
     addresses = dynamo_backend.describe_table(TableName=settings.tables.addresses)["Table"]
     assert [k["AttributeName"] for k in addresses["KeySchema"]] == ["addressId"]
     ttl = dynamo_backend.describe_time_to_live(TableName=settings.tables.control)
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "ttl"
     names = set(dynamo_backend.list_tables()["TableNames"])
-    assert {settings.tables.fulfilment, settings.tables.events, settings.tables.outbox,
-            settings.tables.control} <= names
+    assert {
+        settings.tables.fulfilment,
+        settings.tables.events,
+        settings.tables.outbox,
+        settings.tables.control,
+    } <= names
 
 
 def test_candidates_come_from_status_index_only(dynamo_backend: Any, settings: Any) -> None:
@@ -49,7 +61,9 @@ def test_candidates_come_from_status_index_only(dynamo_backend: Any, settings: A
     assert all(isinstance(o["totalAmount"], Decimal) for o in confirmed)
 
 
-def test_bundles_load_with_batch_gets_and_cached_queries(dynamo_backend: Any, settings: Any) -> None:
+def test_bundles_load_with_batch_gets_and_cached_queries(
+    dynamo_backend: Any, settings: Any
+) -> None:
     data = generate(20, seed=5)
     write_seed(dynamo_backend, settings.tables, data)
     reader = SourceReader(dynamo_backend, settings.tables)
@@ -85,8 +99,9 @@ def test_batch_write_respects_the_25_item_cap(dynamo_backend: Any, settings: Any
     assert put_all(dynamo_backend, settings.tables.sellers, items) == 60  # Local rejects >25
 
 
-def test_plan_over_the_store_parks_broken_and_skips_legacy(dynamo_backend: Any,
-                                                           settings: Any) -> None:
+def test_plan_over_the_store_parks_broken_and_skips_legacy(
+    dynamo_backend: Any, settings: Any
+) -> None:
     data = generate(60, seed=11, broken_share=0.2)
     write_seed(dynamo_backend, settings.tables, data)
     report = build_plan(SourceReader(dynamo_backend, settings.tables), settings)

@@ -18,8 +18,15 @@ from fulfil.domain.rejections import ReasonCode
 
 @pytest.mark.parametrize(
     "raw",
-    ["9876543210", "+91 98765 43210", "09876543210", "98765-43210", "919876543210",
-     Decimal("9876543210"), 9876543210],
+    [
+        "9876543210",
+        "+91 98765 43210",
+        "09876543210",
+        "98765-43210",
+        "919876543210",
+        Decimal("9876543210"),
+        9876543210,
+    ],
 )
 def test_typed_mobiles_become_e164(raw: object) -> None:
     assert normalize_indian_mobile(raw) == "+919876543210"
@@ -76,8 +83,14 @@ def test_bad_pincodes(raw: object, code: ReasonCode) -> None:
 
 @pytest.mark.parametrize(
     ("pin", "state"),
-    [("400001", "Maharashtra"), ("110001", "Delhi"), ("560001", "Karnataka"),
-     ("600001", "Tamil Nadu"), ("781001", "Assam"), ("744101", "Andaman and Nicobar Islands")],
+    [
+        ("400001", "Maharashtra"),
+        ("110001", "Delhi"),
+        ("560001", "Karnataka"),
+        ("600001", "Tamil Nadu"),
+        ("781001", "Assam"),
+        ("744101", "Andaman and Nicobar Islands"),
+    ],
 )
 def test_state_comes_from_the_pin_not_a_default(pin: str, state: str) -> None:
     assert state_for_pincode(pin) == state

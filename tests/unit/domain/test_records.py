@@ -13,11 +13,17 @@ from fulfil.domain.rejections import ReasonCode, RecordError
 
 def order(**overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "orderId": "o-1", "createdAt": "2026-11-01T10:00:00.000Z", "customerId": "c-1",
-        "status": "confirmed", "totalAmount": Decimal("2499"), "paymentMethod": "razorpay",
-        "paymentStatus": "paid", "shippingAddressId": "a-1",
-        "orderItems": [{"productId": "p-1", "name": "Blade", "quantity": Decimal(1),
-                        "price": Decimal("2499")}],
+        "orderId": "o-1",
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "customerId": "c-1",
+        "status": "confirmed",
+        "totalAmount": Decimal("2499"),
+        "paymentMethod": "razorpay",
+        "paymentStatus": "paid",
+        "shippingAddressId": "a-1",
+        "orderItems": [
+            {"productId": "p-1", "name": "Blade", "quantity": Decimal(1), "price": Decimal("2499")}
+        ],
     }
     base.update(overrides)
     return base
@@ -37,8 +43,11 @@ def test_float_money_goes_through_text_not_binary() -> None:
 
 
 def test_numbers_as_strings_are_read() -> None:
-    parsed = parse_order(order(totalAmount="2,499.00",
-                               orderItems=[{"productId": "p", "quantity": "2", "price": "10"}]))
+    parsed = parse_order(
+        order(
+            totalAmount="2,499.00", orderItems=[{"productId": "p", "quantity": "2", "price": "10"}]
+        )
+    )
     assert parsed.total_amount == Decimal("2499.00")
     assert parsed.items[0].quantity == 2
 
@@ -54,12 +63,21 @@ def test_numbers_as_strings_are_read() -> None:
         ({"totalAmount": True}, ReasonCode.INVALID_TYPE, "totalAmount"),
         ({"createdAt": "yesterday"}, ReasonCode.INVALID_VALUE, "createdAt"),
         ({"customerId": "x" * 5000}, ReasonCode.TEXT_TOO_LONG, "customerId"),
-        ({"orderItems": [{"productId": "p", "quantity": Decimal("1.5"), "price": 1}]},
-         ReasonCode.INVALID_QUANTITY, "orderItems.0.quantity"),
-        ({"orderItems": [{"productId": "p", "quantity": 0, "price": 1}]},
-         ReasonCode.INVALID_QUANTITY, "orderItems.0.quantity"),
-        ({"orderItems": [{"productId": "p", "quantity": 1, "price": "free"}]},
-         ReasonCode.INVALID_PRICE, "orderItems.0.price"),
+        (
+            {"orderItems": [{"productId": "p", "quantity": Decimal("1.5"), "price": 1}]},
+            ReasonCode.INVALID_QUANTITY,
+            "orderItems.0.quantity",
+        ),
+        (
+            {"orderItems": [{"productId": "p", "quantity": 0, "price": 1}]},
+            ReasonCode.INVALID_QUANTITY,
+            "orderItems.0.quantity",
+        ),
+        (
+            {"orderItems": [{"productId": "p", "quantity": 1, "price": "free"}]},
+            ReasonCode.INVALID_PRICE,
+            "orderItems.0.price",
+        ),
         ({"orderItems": "not a list"}, ReasonCode.INVALID_TYPE, "orderItems"),
     ],
 )
@@ -93,26 +111,60 @@ def test_legacy_awb_null_is_not_a_shipment() -> None:
 
 
 def test_checkout_pascal_case_address() -> None:
-    a = Address.from_item({"addressId": "a", "ownerId": "c", "Address": "12 MG Road",
-                           "City": "Pune", "Pincode": "411 001", "isdefault": True,
-                           "ReceiversName": "Asha", "ReceiversNumber": "+91 98765 43210"})
+    a = Address.from_item(
+        {
+            "addressId": "a",
+            "ownerId": "c",
+            "Address": "12 MG Road",
+            "City": "Pune",
+            "Pincode": "411 001",
+            "isdefault": True,
+            "ReceiversName": "Asha",
+            "ReceiversNumber": "+91 98765 43210",
+        }
+    )
     assert (a.street, a.city, a.pincode, a.state, a.receiver_name) == (
-        "12 MG Road", "Pune", "411 001", None, "Asha")
+        "12 MG Road",
+        "Pune",
+        "411 001",
+        None,
+        "Asha",
+    )
     assert a.receiver_phone == "+91 98765 43210"
 
 
 def test_design_doc_camel_case_address() -> None:
-    a = Address.from_item({"addressId": "a", "address": "4 Park St", "city": "Kolkata",
-                           "pincode": Decimal(700001), "state": "West Bengal",
-                           "country": "India", "receiverName": "Dev", "receiverPhone": "9876543210"})
+    a = Address.from_item(
+        {
+            "addressId": "a",
+            "address": "4 Park St",
+            "city": "Kolkata",
+            "pincode": Decimal(700001),
+            "state": "West Bengal",
+            "country": "India",
+            "receiverName": "Dev",
+            "receiverPhone": "9876543210",
+        }
+    )
     assert (a.street, a.city, a.state, a.receiver_phone) == (
-        "4 Park St", "Kolkata", "West Bengal", "9876543210")
+        "4 Park St",
+        "Kolkata",
+        "West Bengal",
+        "9876543210",
+    )
     assert Address.from_item({"addressId": "a", "receiverNumber": "98"}).receiver_phone == "98"
 
 
 def test_customer_name_and_phone_spellings() -> None:
-    c = Customer.from_item({"customerId": "c", "email": "e@x.in", "firstName": "Asha",
-                            "lastName": "Rao", "phoneNumber": "9876543210"})
+    c = Customer.from_item(
+        {
+            "customerId": "c",
+            "email": "e@x.in",
+            "firstName": "Asha",
+            "lastName": "Rao",
+            "phoneNumber": "9876543210",
+        }
+    )
     assert (c.display_name, c.phone) == ("Asha Rao", "9876543210")
     c1 = Customer.from_item({"customerId": "c", "email": "e", "name": "Mononym", "phone": "1"})
     assert c1.display_name == "Mononym"
