@@ -88,6 +88,21 @@ def _webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot(args: argparse.Namespace) -> int:
+    from fulfil.analytics.run import describe_snapshot, run_snapshot
+
+    result, parquet = run_snapshot(load_settings(), full=args.full, parquet_dir=args.parquet)
+    print(describe_snapshot(result, parquet))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from fulfil.analytics.run import describe_report, run_report
+
+    print(describe_report(run_report(load_settings(), out_path=args.out, days=args.days)))
+    return 0
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     from fulfil.simulator.config import SimulatorConfig
     from fulfil.simulator.server import run_sandbox
@@ -141,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hook.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     hook.add_argument("--port", type=int, default=8080)
+    snap = add("snapshot", _snapshot, "Copy DynamoDB into the analysts' DuckDB file (PII-safe).")
+    snap.add_argument("--full", action="store_true", help="full copy, not from the watermark")
+    snap.add_argument("--parquet", help="also write Parquet files partitioned by day here")
+    rep = add("report", _report, "Write the self-contained HTML fulfilment report.")
+    rep.add_argument("--out", help="HTML path (default: beside the DuckDB file)")
+    rep.add_argument("--days", type=int, default=30, help="days covered (default 30)")
     sandbox = add("sandbox", _sandbox, "Serve the Shiprocket simulator on 127.0.0.1 (foreground).")
     sandbox.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
     sandbox.add_argument("--seed", type=int, default=0)

@@ -52,29 +52,40 @@ def run_demo(*, orders: int = 24, seed: int = 7, workdir: str = "var/demo") -> i
         os.environ["SHIPROCKET_EMAIL"] = "api@example.test"
         os.environ["SHIPROCKET_PASSWORD"] = "sandbox-password"
         print(
-            f"[1/5] local DynamoDB (moto) at {endpoint}; Shiprocket simulator at {sandbox.base_url}"
+            f"[1/6] local DynamoDB (moto) at {endpoint}; Shiprocket simulator at {sandbox.base_url}"
         )
         settings = load_settings()
         client = make_client(settings)
         created = init_tables(settings, client)
         counts = write_seed(client, settings.tables, generate(orders, seed=seed))
         print(
-            f"[2/5] created {len(created)} tables; seeded "
+            f"[2/6] created {len(created)} tables; seeded "
             + ", ".join(f"{n} {t}" for t, n in counts.items())
         )
         report = build_plan(SourceReader(client, settings.tables), settings)
-        print("[3/5] " + render_text(report).replace("\n", "\n      "))
+        print("[3/6] " + render_text(report).replace("\n", "\n      "))
         from flows.fulfil_paid_orders import fulfil_paid_orders
 
         result = fulfil_paid_orders()
         print(
-            "[4/5] flow fulfil-paid-orders: "
+            "[4/6] flow fulfil-paid-orders: "
             + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if v)
         )
         live = [o for o in sandbox.runtime.store.iter_orders() if not o.cancelled]
         print(f"      Shiprocket (simulator) now holds {len(live)} live orders")
         _tracking_step(sandbox)
         print(f"      messages and tickets (local sinks) are in {base / 'outbox'}")
+        from fulfil.analytics.run import (
+            describe_report,
+            describe_snapshot,
+            run_report,
+            run_snapshot,
+        )
+
+        snapshot, _ = run_snapshot(settings, client=client)
+        report_result = run_report(settings)
+        print("[6/6] " + describe_snapshot(snapshot).replace("\n", "\n      "))
+        print("      " + describe_report(report_result).replace("\n", "\n      "))
     return 0
 
 
@@ -96,7 +107,7 @@ def _tracking_step(sandbox: Any) -> None:
     report = sync_tracking()
     counts = report.counts()
     print(
-        "[5/5] flow sync-tracking: "
+        "[5/6] flow sync-tracking: "
         + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if v)
     )
     settings = load_settings()
