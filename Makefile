@@ -11,13 +11,16 @@ DDB_LOCAL := tools/dynamodb-local/node_modules/amplify-dynamodb-simulator/emulat
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck bench env clean
+.PHONY: demo test test-all lint typecheck bench env clean
 
 demo: $(VENV)/.synced
 	$(VENV)/bin/fulfil demo
 
 test: $(VENV)/.synced $(DDB_LOCAL)
 	FULFIL_REQUIRE_DYNAMODB_LOCAL=1 $(VENV)/bin/pytest
+
+test-all: $(VENV)/.synced $(DDB_LOCAL)
+	FULFIL_REQUIRE_DYNAMODB_LOCAL=1 $(VENV)/bin/pytest -m ""
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

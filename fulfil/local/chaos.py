@@ -152,15 +152,27 @@ def run_chaos(
                 },
             ).raise_for_status()
         time.sleep(5.5)
-        final = subprocess.run(
-            [*cmd, "--quiet-rounds", "2", "--pause", "1"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=True,
-        )
-        del final
+        for _ in range(10):  # sweep until quiet: nothing pending or retrying is left
+            final = subprocess.run(
+                [*cmd, "--quiet-rounds", "2", "--pause", "1"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            if final.returncode != 0:
+                raise RuntimeError(
+                    f"final sweep failed ({final.returncode}):\n"
+                    f"{final.stdout[-3000:]}\n{final.stderr[-3000:]}"
+                )
+            still_open = [
+                i
+                for i in _scan(client, settings.tables.fulfilment)
+                if i.get("status") in ("pending", "retrying")
+            ]
+            if not still_open:
+                break
+            time.sleep(2)
         result = _check(client, settings, sandbox, data)
         with httpx.Client() as http:
             result.calls = http.get(f"{sandbox.control_url}/stats").json()

@@ -12,9 +12,15 @@ import json
 import sys
 import time
 
+import httpx
+from botocore.exceptions import BotoCoreError, ClientError
+
 from fulfil.settings import load_settings
 from fulfil.sweep.service import SweepParameters, due_work, intake, new_owner, ship_batch
 from fulfil.sweep.summary import BatchSummary
+
+
+INFRASTRUCTURE_ERRORS = (BotoCoreError, ClientError, httpx.TransportError, OSError)
 
 
 def sweep_once(params: SweepParameters, owner: str) -> dict[str, int]:
@@ -59,7 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     owner = new_owner()
     quiet = 0
     for round_no in range(args.rounds):
-        stats = sweep_once(params, owner)
+        try:
+            stats = sweep_once(params, owner)
+        except INFRASTRUCTURE_ERRORS as exc:  # what a Prefect task would retry
+            print(
+                json.dumps({"round": round_no, "infrastructure_error": repr(exc)[:500]}),
+                file=sys.stderr,
+                flush=True,
+            )
+            quiet = 0
+            time.sleep(args.pause)
+            continue
         print(json.dumps({"round": round_no, **stats}), flush=True)
         quiet = quiet + 1 if stats["due"] == 0 and stats["intake"] == 0 else 0
         if quiet >= args.quiet_rounds:

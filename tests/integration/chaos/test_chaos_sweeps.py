@@ -36,6 +36,7 @@ def test_chaos_on_dynamodb_local(dynamodb_local_endpoint: str | None) -> None:
     assert result.calls["calls"]["auth.login"] >= 2  # the token expiry forced a re-login
 
 
+@pytest.mark.extended
 def test_chaos_on_moto_server() -> None:
     from fulfil.local.dynamodb import local_dynamodb
 
