@@ -19,7 +19,6 @@ from fulfil.settings import load_settings
 from fulfil.sweep.service import SweepParameters, due_work, intake, new_owner, ship_batch
 from fulfil.sweep.summary import BatchSummary
 
-
 INFRASTRUCTURE_ERRORS = (BotoCoreError, ClientError, httpx.TransportError, OSError)
 
 
