@@ -16,6 +16,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 from pydantic import Field
 
+from blocks.loading import apply_blocks
 from fulfil.outbound.run import OutboundRunReport, run_deliver_outbound
 from fulfil.outbound.wiring import build_services
 from fulfil.settings import load_settings
@@ -37,6 +38,7 @@ def deliver_outbound(
         dry_run: count what is due and which alerts would fire; send and write nothing.
         limit: at most this many items of each kind (None: until the queues are empty).
     """
+    apply_blocks()  # block values (if any) into the env the settings read
     settings = load_settings()
     with httpx.Client() as http:
         services = build_services(settings, http=http)

@@ -20,6 +20,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import Field
 
+from blocks.loading import apply_blocks
 from fulfil.sweep.service import SweepParameters
 from fulfil.sweep.summary import SweepSummary
 from tasks.sweep import find_due_work, intake_orders, ship_batch_task
@@ -46,6 +47,7 @@ def fulfil_paid_orders(
         max_concurrency: Shiprocket calls in flight within one batch.
         deliver_outbound: send the recorded notifications and escalations at the end.
     """
+    apply_blocks()  # block values (if any) into the env the settings read
     params = SweepParameters(
         order_ids=order_ids,
         limit=limit,
@@ -79,7 +81,8 @@ def fulfil_paid_orders(
     for done, future in enumerate(futures, start=1):
         summary.batches.append(future.result())
         if progress is not None:
-            update_progress_artifact(progress, 100.0 * done / len(futures))
+            # sync flow: the artifact id is a UUID, not the coroutine the overload also allows
+            update_progress_artifact(progress, 100.0 * done / len(futures))  # type: ignore[arg-type]
     counts = summary.counts()
     logger.info("sweep done: %s", counts)
     _publish(summary)

@@ -14,6 +14,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from pydantic import Field
 
+from blocks.loading import apply_blocks
 from fulfil.analytics.report import headline_markdown
 from tasks.analytics import render_report_task
 
@@ -41,6 +42,7 @@ def report(
     Returns:
         The path of the HTML file.
     """
+    apply_blocks()  # block values (if any) into the env the settings read
     result = render_report_task(out_path=out_path, days=days, as_of=as_of)
     create_markdown_artifact(
         key=ARTIFACT_KEY,

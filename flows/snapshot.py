@@ -10,6 +10,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_table_artifact
 
+from blocks.loading import apply_blocks
 from fulfil.analytics.run import describe_snapshot
 from tasks.analytics import take_snapshot_task
 
@@ -36,6 +37,7 @@ def snapshot(
     Returns:
         Rows per table in the new snapshot.
     """
+    apply_blocks()  # block values (if any) into the env the settings read
     result, parquet = take_snapshot_task(full=full, parquet_dir=parquet_dir, key_block=key_block)
     create_table_artifact(
         key=ARTIFACT_KEY,

@@ -18,6 +18,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field, field_validator
 
+from blocks.loading import apply_blocks
 from fulfil.settings import load_settings
 from fulfil.tracking.report import TrackingReport
 from fulfil.tracking.service import build_services, run_tracking_sync
@@ -61,6 +62,7 @@ def sync_tracking(
         dry_run: compute and report what would change; write and notify nothing.
         deliver_outbound: send the recorded notifications and escalations at the end.
     """
+    apply_blocks()  # block values (if any) into the env the settings read
     params = SyncTrackingParameters(awbs=awbs, dry_run=dry_run)
     settings = load_settings()
     services = build_services(settings, flow_run_url=flow_run.ui_url)

@@ -103,6 +103,29 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup(args: argparse.Namespace) -> int:
+    from fulfil.commands.setup import run_setup
+
+    try:
+        run_setup(work_pool=args.work_pool)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from fulfil.commands.serve import run_serve
+
+    return run_serve(
+        embedded=not args.no_embedded,
+        start_server=not args.no_server,
+        orders=args.orders,
+        seed=args.seed,
+        limit=args.limit,
+    )
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     from fulfil.simulator.config import SimulatorConfig
     from fulfil.simulator.server import run_sandbox
@@ -162,6 +185,30 @@ def build_parser() -> argparse.ArgumentParser:
     rep = add("report", _report, "Write the self-contained HTML fulfilment report.")
     rep.add_argument("--out", help="HTML path (default: beside the DuckDB file)")
     rep.add_argument("--days", type=int, default=30, help="days covered (default 30)")
+    setup = add(
+        "setup",
+        _setup,
+        "Blocks from env, work pool, Shiprocket rate limit, automations (idempotent).",
+    )
+    setup.add_argument("--work-pool", default=None, help="process work pool name")
+    serve = add(
+        "serve",
+        _serve,
+        "Run every deployment on its schedule in this process (embedded stack by default).",
+    )
+    serve.add_argument(
+        "--no-embedded",
+        action="store_true",
+        help="use the configured DynamoDB and Shiprocket, not the local stack",
+    )
+    serve.add_argument(
+        "--no-server",
+        action="store_true",
+        help="do not start a Prefect server (PREFECT_API_URL must be set)",
+    )
+    serve.add_argument("--orders", type=int, default=24, help="orders seeded in embedded mode")
+    serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument("--limit", type=int, default=None)
     sandbox = add("sandbox", _sandbox, "Serve the Shiprocket simulator on 127.0.0.1 (foreground).")
     sandbox.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
     sandbox.add_argument("--seed", type=int, default=0)

@@ -23,6 +23,8 @@ from fulfil.store.source import SourceReader
 from fulfil.store.writer import write_seed
 
 DEMO_ENV = {
+    # never load real Jira/WhatsApp blocks from a configured server: the customers are fake
+    "FULFIL_USE_BLOCKS": "false",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "SHIPROCKET_REQUESTS_PER_MINUTE": "0",

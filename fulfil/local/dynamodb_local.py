@@ -4,7 +4,8 @@ Its jar ships inside the npm package `amplify-dynamodb-simulator` (pinned in
 `tools/dynamodb-local/package-lock.json`). It is more faithful than moto where it matters to us:
 conditional writes are atomic under real concurrency, and it enforces the 25-item batch cap.
 It has no bind option, so it listens on all interfaces of a free port; we only ever connect via
-127.0.0.1, and without `-sharedDb` each access key + region has its own database.
+127.0.0.1. We pass `-sharedDb`: without it each access key + region gets its own database, and a
+process whose boto3 session cached other credentials would silently see other tables.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class DynamoDBLocal:
                 "-jar",
                 "DynamoDBLocal.jar",
                 "-inMemory",
+                "-sharedDb",
                 "-disableTelemetry",
                 "-port",
                 str(self.port),

@@ -25,6 +25,7 @@ from fulfil.store.inbox import InboxStore
 from fulfil.store.outbox import OutboxStore
 from fulfil.store.tracking import TrackingStore
 from fulfil.sweep.context import EscalationRecorder
+from fulfil.sweep.ratelimit import global_rate_limit_hook
 from fulfil.tracking.config import TrackingSettings
 from fulfil.tracking.context import NotificationRecorder, TrackingServices, utc_now
 from fulfil.tracking.report import TrackingReport
@@ -93,7 +94,14 @@ def build_services(
     outbox = OutboxStore(dynamo, settings.tables)
 
     def client_factory(http: httpx.AsyncClient) -> AsyncShiprocketClient:
-        return shiprocket_client(settings, dynamo, http, config=config, credentials=credentials)
+        return shiprocket_client(
+            settings,
+            dynamo,
+            http,
+            config=config,
+            credentials=credentials,
+            before_request=global_rate_limit_hook(settings),  # the same account budget
+        )
 
     services = TrackingServices(
         settings=settings,
