@@ -33,29 +33,46 @@ def infrastructure_failure(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-RETRY = {
-    "retries": 2,
-    "retry_delay_seconds": exponential_backoff(backoff_factor=5),
-    "retry_jitter_factor": 0.5,
-    "retry_condition_fn": infrastructure_failure,
-    "cache_policy": NO_CACHE,
-}
+BACKOFF = exponential_backoff(backoff_factor=5)
 
 
-@task(name="intake-orders", task_run_name="intake-orders", **RETRY)  # type: ignore[call-overload]
+@task(
+    name="intake-orders",
+    task_run_name="intake-orders",
+    retries=2,
+    retry_delay_seconds=BACKOFF,
+    retry_jitter_factor=0.5,
+    retry_condition_fn=infrastructure_failure,
+    cache_policy=NO_CACHE,
+)
 def intake_orders(params: SweepParameters, flow_run_url: str | None = None) -> IntakeSummary:
     """Plan newly confirmed orders (or the named ones); record shipments or park orders."""
     report = intake(load_settings(), params, flow_run_url=flow_run_url)
     return IntakeSummary.from_report(report)
 
 
-@task(name="find-due-work", task_run_name="find-due-work", **RETRY)  # type: ignore[call-overload]
+@task(
+    name="find-due-work",
+    task_run_name="find-due-work",
+    retries=2,
+    retry_delay_seconds=BACKOFF,
+    retry_jitter_factor=0.5,
+    retry_condition_fn=infrastructure_failure,
+    cache_policy=NO_CACHE,
+)
 def find_due_work(params: SweepParameters, fresh: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Fresh intake work first, then everything due on the due index."""
     return due_work(load_settings(), params, fresh)
 
 
-@task(name="ship-batch", **RETRY)  # type: ignore[call-overload]
+@task(
+    name="ship-batch",
+    retries=2,
+    retry_delay_seconds=BACKOFF,
+    retry_jitter_factor=0.5,
+    retry_condition_fn=infrastructure_failure,
+    cache_policy=NO_CACHE,
+)
 def ship_batch_task(
     keys: list[tuple[str, str]],
     params: SweepParameters,
@@ -68,8 +85,8 @@ def ship_batch_task(
     settings = load_settings()
     report, calls = ship_batch(
         settings,
-        [tuple(k) for k in keys],
-        owner=owner,  # type: ignore[misc]
+        [(str(k[0]), str(k[1])) for k in keys],  # lists after a round trip through JSON
+        owner=owner,
         max_concurrency=params.max_concurrency,
         flow_run_url=flow_run_url,
         before_request=global_rate_limit_hook(settings),
