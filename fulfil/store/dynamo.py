@@ -10,7 +10,7 @@ default.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -122,3 +122,16 @@ def is_conditional_failure(exc: BaseException) -> bool:
         isinstance(exc, ClientError)
         and exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
     )
+
+
+def unless_condition_fails(call: Callable[..., Any], **kwargs: Any) -> Any | None:
+    """Run a conditional write; None when its condition failed (the state was not as expected).
+
+    The one place that tells "someone else got there first" from a real DynamoDB error.
+    """
+    try:
+        return call(**kwargs)
+    except ClientError as exc:
+        if is_conditional_failure(exc):
+            return None
+        raise

@@ -27,13 +27,17 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.domain.fulfilment import ShipmentProgress, ShipmentState
 from fulfil.domain.planning import PlannedShipment
 from fulfil.domain.rejections import Rejection
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure, to_item, to_value
+from fulfil.store.dynamo import (
+    DynamoDBClient,
+    from_item,
+    to_item,
+    to_value,
+    unless_condition_fails,
+)
 from fulfil.store.schema import DUE_INDEX
 
 PARK_KEY = "00"
@@ -160,17 +164,13 @@ class FulfilmentStore:
 
     def _put_new(self, item: Mapping[str, Any]) -> bool:
         self.calls += 1
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(item),
-                ConditionExpression="attribute_not_exists(orderId)",
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.put_item,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(orderId)",
+        )
+        return done is not None
 
     # -- reads ----------------------------------------------------------------------------
     def iter_due(self, now: datetime, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
@@ -214,26 +214,24 @@ class FulfilmentStore:
     ) -> dict[str, Any] | None:
         """Take the lease on a due shipment; None when another sweep holds it or it is not due."""
         self.calls += 1
-        try:
-            response = self._client.update_item(
-                TableName=self._table,
-                Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
-                UpdateExpression="SET leaseOwner = :me, leaseUntil = :until",
-                ConditionExpression=(
-                    "attribute_exists(dueAt) AND "
-                    "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)"
-                ),
-                ExpressionAttributeValues={
-                    ":me": {"S": owner},
-                    ":until": {"S": iso(until)},
-                    ":now": {"S": iso(now)},
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return None
-            raise
+        response = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
+            UpdateExpression="SET leaseOwner = :me, leaseUntil = :until",
+            ConditionExpression=(
+                "attribute_exists(dueAt) AND "
+                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)"
+            ),
+            ExpressionAttributeValues={
+                ":me": {"S": owner},
+                ":until": {"S": iso(until)},
+                ":now": {"S": iso(now)},
+            },
+            ReturnValues="ALL_NEW",
+        )
+        if response is None:
+            return None
         return from_item(response["Attributes"])
 
     def save(
@@ -287,19 +285,17 @@ class FulfilmentStore:
         if removes:
             expression += " REMOVE " + ", ".join(dict.fromkeys(removes))
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"orderId": {"S": state.order_id}, "shipmentKey": {"S": state.shipment_key}},
-                UpdateExpression=expression,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ConditionExpression="leaseOwner = :me",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise LeaseLost(f"{state.order_id}/{state.shipment_key}") from None
-            raise
+        written = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"orderId": {"S": state.order_id}, "shipmentKey": {"S": state.shipment_key}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ConditionExpression="leaseOwner = :me",
+        )
+        if written is None:
+            raise LeaseLost(f"{state.order_id}/{state.shipment_key}")
 
     def reopen(
         self, order_id: str, shipment_key: str, now: datetime, plan: PlannedShipment | None
@@ -321,43 +317,35 @@ class FulfilmentStore:
             expression += ", #p = :plan"
             values[":plan"] = {"S": plan.model_dump_json()}
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
-                UpdateExpression=expression + " REMOVE nextAttemptAt, lastErrorCode",
-                ConditionExpression="#s = :parked",
-                ExpressionAttributeNames={"#s": "status", **({"#p": "plan"} if plan else {})},
-                ExpressionAttributeValues=values,
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
+            UpdateExpression=expression + " REMOVE nextAttemptAt, lastErrorCode",
+            ConditionExpression="#s = :parked",
+            ExpressionAttributeNames={"#s": "status", **({"#p": "plan"} if plan else {})},
+            ExpressionAttributeValues=values,
+        )
+        return done is not None
 
     def resolve_park_row(self, order_id: str, now: datetime) -> bool:
         """The order could be planned after all (a person fixed it): close its parking row."""
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"orderId": {"S": order_id}, "shipmentKey": {"S": PARK_KEY}},
-                UpdateExpression="SET #s = :resolved, updatedAt = :now, changeDay = :day",
-                ConditionExpression="#s = :parked",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={
-                    ":resolved": {"S": "resolved"},
-                    ":parked": {"S": "needs_attention"},
-                    ":now": {"S": iso(now)},
-                    ":day": {"S": iso(now)[:10]},
-                },
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"orderId": {"S": order_id}, "shipmentKey": {"S": PARK_KEY}},
+            UpdateExpression="SET #s = :resolved, updatedAt = :now, changeDay = :day",
+            ConditionExpression="#s = :parked",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":resolved": {"S": "resolved"},
+                ":parked": {"S": "needs_attention"},
+                ":now": {"S": iso(now)},
+                ":day": {"S": iso(now)[:10]},
+            },
+        )
+        return done is not None
 
 
 def state_from_item(item: Mapping[str, Any]) -> ShipmentState:

@@ -11,13 +11,28 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, is_conditional_failure, to_item, to_value
+from fulfil.store.dynamo import DynamoDBClient, to_item, to_value, unless_condition_fails
 from fulfil.store.fulfilment import iso
 
 ORDER_FLOW = ["confirmed", "processing", "ready_for_shipment", "shipped", "delivered"]
+
+
+def set_clauses(
+    fields: Mapping[str, Any], keep_existing: tuple[str, ...] = ()
+) -> tuple[list[str], dict[str, str], dict[str, Any]]:
+    """`#fN = :fN` clauses (None values skipped) with their names and values."""
+    sets: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for i, (name, value) in enumerate(fields.items()):
+        if value is None:
+            continue
+        names[f"#f{i}"] = name
+        values[f":f{i}"] = to_value(value)
+        kept = name in keep_existing
+        sets.append(f"#f{i} = if_not_exists(#f{i}, :f{i})" if kept else f"#f{i} = :f{i}")
+    return sets, names, values
 
 
 def earlier_statuses(target: str) -> list[str]:
@@ -45,18 +60,10 @@ class StorefrontWriter:
         `keep_existing` names fields written only when absent (e.g. `shipmentCreatedAt`).
         """
         allowed = earlier_statuses(status)
-        values: dict[str, Any] = {":st": {"S": status}, ":now": {"S": iso(now)}}
-        names = {"#s": "status"}
-        sets = ["#s = :st", "fulfilmentUpdatedAt = :now"]
-        for i, (name, value) in enumerate((fields or {}).items()):
-            if value is None:
-                continue
-            names[f"#f{i}"] = name
-            values[f":f{i}"] = to_value(value)
-            if name in keep_existing:
-                sets.append(f"#f{i} = if_not_exists(#f{i}, :f{i})")
-            else:
-                sets.append(f"#f{i} = :f{i}")
+        sets, names, values = set_clauses(fields or {}, keep_existing)
+        sets = ["#s = :st", "fulfilmentUpdatedAt = :now", *sets]
+        names["#s"] = "status"
+        values.update({":st": {"S": status}, ":now": {"S": iso(now)}})
         allowed_refs = []
         for i, prior in enumerate(allowed):
             values[f":p{i}"] = {"S": prior}
@@ -70,15 +77,9 @@ class StorefrontWriter:
         self, order_id: str, created_at: str, fields: Mapping[str, Any], now: datetime
     ) -> bool:
         """Write fields on an existing order without touching its status."""
-        names: dict[str, str] = {}
-        values: dict[str, Any] = {":now": {"S": iso(now)}}
-        sets = ["fulfilmentUpdatedAt = :now"]
-        for i, (name, value) in enumerate(fields.items()):
-            if value is None:
-                continue
-            names[f"#f{i}"] = name
-            values[f":f{i}"] = to_value(value)
-            sets.append(f"#f{i} = :f{i}")
+        sets, names, values = set_clauses(fields)
+        sets.insert(0, "fulfilmentUpdatedAt = :now")
+        values[":now"] = {"S": iso(now)}
         return self._update(
             order_id,
             created_at,
@@ -107,13 +108,7 @@ class StorefrontWriter:
         }
         if names:
             kwargs["ExpressionAttributeNames"] = names
-        try:
-            self._client.update_item(**kwargs)
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        return unless_condition_fails(self._client.update_item, **kwargs) is not None
 
     def put_shipment_row(self, row: Mapping[str, Any]) -> None:
         """Upsert the shipments row (its `shipmentId` is deterministic: never a second row)."""
@@ -123,29 +118,17 @@ class StorefrontWriter:
     def update_shipment_row(
         self, shipment_id: str, order_id: str, fields: Mapping[str, Any]
     ) -> bool:
-        names: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        sets = []
-        for i, (name, value) in enumerate(fields.items()):
-            if value is None:
-                continue
-            names[f"#f{i}"] = name
-            values[f":f{i}"] = to_value(value)
-            sets.append(f"#f{i} = :f{i}")
+        sets, names, values = set_clauses(fields)
         if not sets:
             return True
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._tables.shipments,
-                Key={"shipmentId": {"S": shipment_id}, "orderId": {"S": order_id}},
-                UpdateExpression="SET " + ", ".join(sets),
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ConditionExpression="attribute_exists(shipmentId)",
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._tables.shipments,
+            Key={"shipmentId": {"S": shipment_id}, "orderId": {"S": order_id}},
+            UpdateExpression="SET " + ", ".join(sets),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ConditionExpression="attribute_exists(shipmentId)",
+        )
+        return done is not None

@@ -11,9 +11,9 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
 
-from fulfil.domain.fulfilment import ShipmentProgress, ShipmentState
+from fulfil.domain.fulfilment import ShipmentProgress, ShipmentState, retry_delay
 from fulfil.shiprocket import errors as sr
 from fulfil.store.fulfilment import LeaseLost, state_from_item
 from fulfil.sweep.chain import ChainResult, Outcome, ShipmentChain, vendor_text
@@ -36,7 +36,7 @@ async def run_batch(
 ) -> BatchReport:
     report = BatchReport()
     now = ctx.clock()
-    until = now + _lease(ctx)
+    until = now + timedelta(seconds=ctx.settings.lease_seconds)
     claimed = await asyncio.gather(
         *(asyncio.to_thread(ctx.store.claim, oid, key, ctx.owner, now, until) for oid, key in keys)
     )
@@ -60,12 +60,6 @@ async def run_batch(
         await _documents(ctx, ready)
         await _complete(ctx, ready)
     return report
-
-
-def _lease(ctx: SweepContext) -> Any:
-    from datetime import timedelta
-
-    return timedelta(seconds=ctx.settings.lease_seconds)
 
 
 async def _documents(ctx: SweepContext, ready: list[ChainResult]) -> None:
@@ -105,8 +99,6 @@ async def _documents(ctx: SweepContext, ready: list[ChainResult]) -> None:
 async def _reschedule_documents(
     ctx: SweepContext, state: ShipmentState, exc: sr.ShiprocketTransientError
 ) -> None:
-    from fulfil.domain.fulfilment import retry_delay
-
     state.attempts += 1
     state.status = ShipmentProgress.RETRYING
     state.next_attempt_at = ctx.clock() + retry_delay(

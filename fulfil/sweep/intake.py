@@ -22,7 +22,7 @@ from fulfil.domain.planning import Decision, DecisionKind, SkipReason, plan_orde
 from fulfil.domain.records import rejections_from
 from fulfil.domain.rejections import Rejection
 from fulfil.settings import Settings
-from fulfil.store.fulfilment import PARK_KEY, FulfilmentStore
+from fulfil.store.fulfilment import FulfilmentStore
 from fulfil.store.source import SourceReader
 from fulfil.store.storefront import StorefrontWriter
 from fulfil.sweep.context import EscalationRecorder
@@ -169,7 +169,3 @@ def _apply(
         if not dry_run and decision.order.legacy_awb:
             store.record_legacy(oid, created_at, decision.order.legacy_awb.strip(), now)
             storefront.advance_order(oid, created_at, "ready_for_shipment", now)
-
-
-def park_key(order_id: str) -> tuple[str, str]:
-    return order_id, PARK_KEY

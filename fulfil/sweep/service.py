@@ -23,7 +23,7 @@ from fulfil.shiprocket.client_core import build_async_http_client
 from fulfil.shiprocket.config import ShiprocketConfig, ShiprocketCredentials
 from fulfil.shiprocket.ratelimit import process_rate_limiter
 from fulfil.store.dynamo import DynamoDBClient, make_client
-from fulfil.store.fulfilment import FulfilmentStore
+from fulfil.store.fulfilment import FulfilmentStore, iso
 from fulfil.store.source import SourceReader
 from fulfil.store.storefront import StorefrontWriter
 from fulfil.store.tokens import DynamoTokenStore
@@ -123,19 +123,13 @@ def due_work(
     if params.order_ids:
         for oid in params.order_ids:
             for item in stores.fulfilment.for_order(oid):
-                if item.get("dueAt") and item["dueAt"] <= _iso(now):
+                if item.get("dueAt") and item["dueAt"] <= iso(now):
                     keys[(item["orderId"], item["shipmentKey"])] = None
     else:
         for item in stores.fulfilment.iter_due(now, limit=params.limit):
             keys[(item["orderId"], item["shipmentKey"])] = None
     work = list(keys)
     return work[: params.limit] if params.limit else work
-
-
-def _iso(moment: datetime) -> str:
-    from fulfil.store.fulfilment import iso
-
-    return iso(moment)
 
 
 def new_owner() -> str:
