@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     dynamodb_max_attempts: int = Field(
         5, ge=1, le=20, description="boto3 standard-mode attempts, first call included."
     )
+    write_coalescing: bool = Field(
+        True,
+        description="Send the sweep's concurrent single writes together as TransactWriteItems "
+        "(group commit: far fewer requests; each transactional write costs 2 write units).",
+    )
 
     default_pickup_location: str = Field(
         default_factory=lambda: os.environ.get("SHIPROCKET_PICKUP_LOCATION", "Default Pickup"),

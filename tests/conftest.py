@@ -77,6 +77,9 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Any:
     from fulfil.settings import load_settings
 
     monkeypatch.setenv("FULFIL_TABLE_PREFIX", f"t{uuid.uuid4().hex[:8]}-")
+    # Tests run on moto, whose TransactWriteItems races with concurrent writes (see
+    # fulfil/local/dynamodb.py); the coalesced path is tested on DynamoDB Local.
+    monkeypatch.setenv("FULFIL_WRITE_COALESCING", "false")
     return load_settings()
 
 

@@ -95,6 +95,9 @@ class PlannedShipment(BaseModel):
     breadth_cm: Decimal
     height_cm: Decimal
     destination: Destination
+    # How many parcels the order was split into (None in plans stored before this was kept):
+    # lets the sweep tell a finished order without reading its other shipments.
+    shipment_count: int | None = None
 
     @property
     def shipment_key(self) -> str:
@@ -311,6 +314,7 @@ def _split(
                 items_value=value,
                 adjustment=adj,
                 destination=destination,
+                shipment_count=len(groups),
                 **_package(members, defaults),
             )
         )

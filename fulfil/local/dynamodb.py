@@ -3,6 +3,10 @@
 Pointing boto3 at it is done the way boto3 itself expects (`AWS_ENDPOINT_URL_DYNAMODB`), with
 dummy credentials, so every component (CLI, flows, subprocess workers) finds it without any
 project-specific plumbing.
+
+Write coalescing (`FULFIL_WRITE_COALESCING`) is turned off against it: moto's TransactWriteItems
+deep-copies every table it touches (slow) without a lock, so it races with concurrent writes.
+DynamoDB Local and DynamoDB have neither problem.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 LOCAL_ENV = {
+    "FULFIL_WRITE_COALESCING": "false",
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_REGION": "ap-south-1",

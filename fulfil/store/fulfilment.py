@@ -212,13 +212,28 @@ class FulfilmentStore:
     def claim(
         self, order_id: str, shipment_key: str, owner: str, now: datetime, until: datetime
     ) -> dict[str, Any] | None:
-        """Take the lease on a due shipment; None when another sweep holds it or it is not due."""
+        """Take the lease on a due shipment and read it; None when another sweep holds it."""
+        if not self.take_lease(order_id, shipment_key, owner, now, until):
+            return None
+        items = self.load_many([(order_id, shipment_key)])
+        return items[0] if items else None
+
+    def take_lease(
+        self, order_id: str, shipment_key: str, owner: str, now: datetime, until: datetime
+    ) -> bool:
+        """Take the lease on a due shipment; False when another sweep holds it or it is not due.
+
+        `claims` counts the leases ever taken: a shipment claimed before whose Shiprocket order
+        is not recorded may have had a create sent by the earlier holder, so the chain looks it
+        up first (see `state_from_item`). The lease is the create's write-ahead record.
+        No values are asked back, so concurrent claims coalesce into one transaction.
+        """
         self.calls += 1
         response = unless_condition_fails(
             self._client.update_item,
             TableName=self._table,
             Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
-            UpdateExpression="SET leaseOwner = :me, leaseUntil = :until",
+            UpdateExpression="SET leaseOwner = :me, leaseUntil = :until ADD claims :one",
             ConditionExpression=(
                 "attribute_exists(dueAt) AND "
                 "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)"
@@ -227,12 +242,33 @@ class FulfilmentStore:
                 ":me": {"S": owner},
                 ":until": {"S": iso(until)},
                 ":now": {"S": iso(now)},
+                ":one": {"N": "1"},
             },
-            ReturnValues="ALL_NEW",
         )
-        if response is None:
-            return None
-        return from_item(response["Attributes"])
+        return response is not None
+
+    def load_many(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Strongly consistent reads of many shipments (BatchGetItem, 100 keys a call)."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [
+                        {"orderId": {"S": o}, "shipmentKey": {"S": k}}
+                        for o, k in unique[start : start + 100]
+                    ],
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                self.calls += 1
+                page = self._client.batch_get_item(RequestItems=request)
+                for raw in page.get("Responses", {}).get(self._table, []):
+                    item = from_item(raw)
+                    found[(item["orderId"], item["shipmentKey"])] = item
+                request = page.get("UnprocessedKeys") or {}
+        return [found[k] for k in unique if k in found]
 
     def save(
         self,
@@ -367,4 +403,7 @@ def state_from_item(item: Mapping[str, Any]) -> ShipmentState:
         data["plan"] = PlannedShipment.model_validate_json(item["plan"])
     data["created_at"] = parse_iso(item.get("createdAt"))
     data["order_created_at"] = item.get("orderCreatedAt")
+    if int(item.get("claims") or 0) > 1 and data.get("sr_order_id") is None:
+        # An earlier holder of the lease may have sent the create before it stopped.
+        data["uncertain"] = True
     return ShipmentState.model_validate(data)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -37,15 +36,16 @@ async def run_batch(
     report = BatchReport()
     now = ctx.clock()
     until = now + timedelta(seconds=ctx.settings.lease_seconds)
-    claimed = await asyncio.gather(
-        *(asyncio.to_thread(ctx.store.claim, oid, key, ctx.owner, now, until) for oid, key in keys)
+    taken = await asyncio.gather(
+        *(
+            asyncio.to_thread(ctx.store.take_lease, oid, key, ctx.owner, now, until)
+            for oid, key in keys
+        )
     )
-    states: list[ShipmentState] = []
-    for item in claimed:
-        if item is None:
-            report.not_claimed += 1
-            continue
-        states.append(state_from_item(item))
+    mine = [k for k, ok in zip(keys, taken, strict=True) if ok]
+    report.not_claimed = len(keys) - len(mine)
+    items = await asyncio.to_thread(ctx.store.load_many, mine)
+    states: list[ShipmentState] = [state_from_item(item) for item in items]
     report.claimed = len(states)
     chain = ShipmentChain(ctx)
     gate = asyncio.Semaphore(max_concurrency)
@@ -120,14 +120,16 @@ async def _reschedule_documents(
 
 
 async def _complete(ctx: SweepContext, ready: list[ChainResult]) -> None:
-    by_order: dict[tuple[str, str | None], list[ChainResult]] = defaultdict(list)
-    for r in ready:
-        if r.outcome is not Outcome.READY:
-            continue
+    """Write back every ready shipment at once (their writes coalesce), then finish orders."""
+
+    async def one(r: ChainResult) -> None:
         try:
             await asyncio.to_thread(complete_shipment, ctx, r.state)
             r.outcome = Outcome.SHIPPED
-            by_order[(r.state.order_id, r.state.order_created_at)].append(r)
         except LeaseLost:
             r.outcome = Outcome.LEASE_LOST
-    await asyncio.to_thread(finish_orders, ctx, list(by_order))
+
+    todo = [r for r in ready if r.outcome is Outcome.READY]
+    await asyncio.gather(*(one(r) for r in todo))
+    shipped = [r.state for r in todo if r.outcome is Outcome.SHIPPED]
+    await asyncio.to_thread(finish_orders, ctx, shipped)

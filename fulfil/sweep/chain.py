@@ -2,8 +2,9 @@
 
 Each step's result is saved (under the shipment's lease) before the next step runs, so a crash
 or a kill at any point leaves a state the next sweep continues from. Two guards make a repeated
-step harmless: before creating an order we write the intent (`uncertain`), so after a crash or a
-timeout the next attempt looks the order up by channel order id instead of creating blindly; and
+step harmless: the lease itself records the intent to create (a shipment claimed more than once
+with no Shiprocket order recorded, or saved as `uncertain` after a timeout, is looked up by channel
+order id before anything is created again); and
 Shiprocket's own dedupe on the channel order id answers a repeated create with the existing order.
 A duplicate answer with a *cancelled* order is never assigned against: the shipment moves to a
 versioned channel id (`-v2`, ...) and the reason is kept in `versionHistory`.
@@ -164,9 +165,9 @@ class ShipmentChain:
             order_created_at=state.created_at,
             channel_id=self.ctx.settings.shiprocket_channel_id,
         )
-        state.uncertain = True  # write-ahead: if we die now, the next sweep looks it up first
+        # No write-ahead save here: the lease taken for this run is it (its claim count tells
+        # the next holder that a create may have been sent, so that one looks it up first).
         state.channel_order_id = cid
-        await self._save(state)
         self.ctx.shiprocket_calls += 1
         created = await self.client.create_adhoc_order(request)
         if _is_cancelled(created.status, created.status_code):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from pydantic import BaseModel, Field, field_validator
@@ -22,6 +22,7 @@ from fulfil.shiprocket.client_async import AsyncShiprocketClient
 from fulfil.shiprocket.client_core import build_async_http_client
 from fulfil.shiprocket.config import ShiprocketConfig, ShiprocketCredentials
 from fulfil.shiprocket.ratelimit import process_rate_limiter
+from fulfil.store.coalesce import CoalescingClient
 from fulfil.store.dynamo import DynamoDBClient, make_client
 from fulfil.store.fulfilment import FulfilmentStore, iso
 from fulfil.store.source import SourceReader
@@ -72,7 +73,11 @@ class Stores:
 
 
 def open_stores(settings: Settings, client: DynamoDBClient | None = None) -> Stores:
+    """The sweep's stores over one client; concurrent writes are coalesced when enabled."""
     client = client or make_client(settings)
+    if settings.write_coalescing and not isinstance(client, CoalescingClient):
+        # same methods as the boto3 client (it wraps one): typed as the client it stands for
+        client = cast(DynamoDBClient, CoalescingClient(client))
     return Stores(
         client=client,
         reader=SourceReader(client, settings.tables),

@@ -47,29 +47,44 @@ def complete_shipment(ctx: SweepContext, state: ShipmentState) -> None:
         }
     )
     if state.shipment_key == "01" and state.order_created_at:
-        ctx.storefront.set_order_fields(
-            state.order_id,
-            state.order_created_at,
-            {
-                "shipmentId": state.shipment_id,
-                "awb": state.awb,
-                "shipmentStatus": STOREFRONT_PICKUP_STATUS,
-                "shipmentCreatedAt": iso(now),
-            },
-            now,
-        )
+        fields = {
+            "shipmentId": state.shipment_id,
+            "awb": state.awb,
+            "shipmentStatus": STOREFRONT_PICKUP_STATUS,
+            "shipmentCreatedAt": iso(now),
+        }
+        # A single-parcel order is finished with this shipment: one write moves it on too.
+        if not (
+            is_only_shipment(state)
+            and ctx.storefront.advance_order(
+                state.order_id, state.order_created_at, "ready_for_shipment", now, fields
+            )
+        ):
+            ctx.storefront.set_order_fields(state.order_id, state.order_created_at, fields, now)
     notice = shipped_notice(state)
     if notice is not None:
         ctx.recorder.notify(notice)
     ctx.recorder.outcome("shipment_ok", state.order_id)
 
 
-def finish_orders(ctx: SweepContext, orders: list[tuple[str, str | None]]) -> None:
-    """An order is ready for shipment once every planned shipment of it is booked."""
+def is_only_shipment(state: ShipmentState) -> bool:
+    return state.plan is not None and state.plan.shipment_count == 1
+
+
+def finish_orders(ctx: SweepContext, states: list[ShipmentState]) -> None:
+    """An order split into parcels is ready for shipment once every one of them is booked.
+
+    Single-parcel orders were moved on by `complete_shipment` already; only split orders (and
+    plans stored before the parcel count was kept) need their other shipments read.
+    """
     now = ctx.clock()
+    orders = {
+        (s.order_id, s.order_created_at): None
+        for s in states
+        if s.order_created_at and not is_only_shipment(s)
+    }
     for order_id, created_at in orders:
-        if not created_at:
-            continue
+        assert created_at is not None
         items = [i for i in ctx.store.for_order(order_id) if i["shipmentKey"] != "00"]
         if items and all(i.get("status") == ShipmentProgress.SHIPPED.value for i in items):
             ctx.storefront.advance_order(order_id, created_at, "ready_for_shipment", now)

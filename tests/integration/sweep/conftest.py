@@ -91,3 +91,21 @@ def harness(dynamo: Any, settings: Any) -> SweepHarness:
         recorder=MemoryRecorder(),
         now=datetime(2026, 11, 29, 6, 0, tzinfo=UTC),
     )
+
+
+@pytest.fixture
+def local_harness(settings: Any, dynamodb_local_endpoint: str | None) -> SweepHarness:
+    """The harness on DynamoDB Local with write coalescing on (the production default)."""
+    from fulfil.store.dynamo import init_tables, make_client
+
+    if dynamodb_local_endpoint is None:
+        pytest.skip("DynamoDB Local unavailable (no Java or jar)")
+    client = make_client(settings, endpoint_url=dynamodb_local_endpoint)
+    init_tables(settings, client)
+    return SweepHarness(
+        settings=settings.model_copy(update={"write_coalescing": True}),
+        dynamo=client,
+        app=create_app(SimulatorConfig(seed=1)),
+        recorder=MemoryRecorder(),
+        now=datetime(2026, 11, 29, 6, 0, tzinfo=UTC),
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from fulfil.store.dynamo import from_item
 from fulfil.sweep.chain import Outcome
 
@@ -66,3 +68,29 @@ def test_dry_run_writes_nothing(harness: Any) -> None:
     assert _table(harness.dynamo, harness.settings.tables.fulfilment) == []
     orders = _table(harness.dynamo, harness.settings.tables.orders)
     assert {o["status"] for o in orders} <= {"confirmed", "pending"}
+
+
+@pytest.mark.dynamodb_local
+def test_coalesced_sweep_on_dynamodb_local_ships_once_and_writes_back(local_harness: Any) -> None:
+    """The same sweep with group commit on: its writes leave as transactions, same results."""
+    harness = local_harness
+    data = harness.seed(40, seed=6)
+    transactions: list[int] = []
+    harness.dynamo.meta.events.register(
+        "provide-client-params.dynamodb.TransactWriteItems",
+        lambda params, **_: transactions.append(len(params["TransactItems"])),
+    )
+    out = harness.sweep(batch_size=40, max_concurrency=16)
+    assert transactions and max(transactions) > 1  # the writes did leave together
+    shipped = {r.state.order_id for r in out["results"] if r.outcome is Outcome.SHIPPED}
+    assert shipped == set(data.expected["ship"])
+    assert all(harness.live_orders(f"{oid}-1") == (1, 1) for oid in shipped)
+    orders = {o["orderId"]: o for o in _table(harness.dynamo, harness.settings.tables.orders)}
+    assert all(orders[oid]["status"] == "ready_for_shipment" for oid in shipped)
+    assert all(orders[oid]["awb"] for oid in shipped)
+    items = _table(harness.dynamo, harness.settings.tables.fulfilment)
+    mine = [i for i in items if i["shipmentKey"] != "00"]
+    assert all(i["status"] == "shipped" and "leaseOwner" not in i for i in mine)
+    assert all(int(i["claims"]) == 1 for i in mine)  # each claimed once: no lookups needed
+    second = harness.sweep()
+    assert second["keys"] == [] and second["calls"] == 0
