@@ -48,8 +48,10 @@ class _Write:
     kind: str  # "Put" or "Update": the transaction action and the single call's name
     request: dict[str, Any]
     done: bool = False
+    lead: bool = False  # this write's thread is to flush the next group
     result: Any = None
     error: BaseException | None = None
+    wake: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -77,7 +79,7 @@ class CoalescingClient:
         client: Any,
         *,
         max_items: int = MAX_TRANSACTION_ITEMS,
-        max_flushes: int = 2,
+        max_flushes: int = 1,
     ) -> None:
         if not 1 <= max_items <= MAX_TRANSACTION_ITEMS:
             raise ValueError(f"max_items must be 1-{MAX_TRANSACTION_ITEMS}")
@@ -85,8 +87,8 @@ class CoalescingClient:
         self._max_items = max_items
         self._max_flushes = max(1, max_flushes)
         self._queue: deque[_Write] = deque()
-        self._flushing = 0
-        self._cond = threading.Condition()
+        self._flushing = 0  # flush slots taken (threads flushing, or handed a slot to flush)
+        self._lock = threading.Lock()
         self.stats = CoalescingStats()
 
     @property
@@ -111,28 +113,46 @@ class CoalescingClient:
 
     # -- the group commit ---------------------------------------------------------------------
     def _write(self, kind: str, request: dict[str, Any]) -> Any:
+        """Queue the write and wait for it; flush groups while this thread holds a flush slot.
+
+        Each write has its own event, so a finished flush wakes exactly its writers and (when
+        more are queued) one successor to flush next: no herd of waiters woken per flush.
+        """
         write = _Write(kind, request)
-        with self._cond:
+        with self._lock:
             self.stats.writes += 1
             self._queue.append(write)
-            while not write.done:
-                if self._flushing < self._max_flushes and self._queue:
-                    group = [
-                        self._queue.popleft() for _ in range(min(self._max_items, len(self._queue)))
-                    ]
-                    self._flushing += 1
-                    self._cond.release()
-                    try:
-                        self._flush(group)
-                    finally:
-                        self._cond.acquire()
-                        self._flushing -= 1
-                        self._cond.notify_all()
-                else:
-                    self._cond.wait()
+            if self._flushing < self._max_flushes:
+                self._flushing += 1
+                write.lead = True
+        while True:
+            if write.lead:
+                write.lead = False
+                self._serve()
+            if write.done:
+                break
+            write.wake.wait()
+            write.wake.clear()
         if write.error is not None:
             raise write.error
         return write.result
+
+    def _serve(self) -> None:
+        """Flush one group (the oldest writes), then hand the flush slot on or give it back."""
+        with self._lock:
+            n = min(self._max_items, len(self._queue))
+            group = [self._queue.popleft() for _ in range(n)]
+        if group:
+            self._flush(group)
+            for w in group:
+                w.wake.set()
+        with self._lock:
+            successor = next((w for w in self._queue if not w.lead), None)
+            if successor is None:
+                self._flushing -= 1
+            else:
+                successor.lead = True
+                successor.wake.set()
 
     def _flush(self, group: list[_Write]) -> None:
         """Apply a group; never raises (each write keeps its own result or error)."""
@@ -179,3 +199,19 @@ class CoalescingClient:
     def _fail(group: list[_Write], exc: BaseException) -> None:
         for w in group:
             w.error, w.done = exc, True
+
+
+_SHARED: dict[tuple[Any, ...], CoalescingClient] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_coalescing_client(key: tuple[Any, ...], make: Any) -> CoalescingClient:
+    """One coalescer per process and endpoint: every batch thread's writes join the same groups.
+
+    `make()` builds the boto3 client on first use (boto3 clients are thread-safe; sessions are
+    not, which is why the client, not a session, is what is shared).
+    """
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = CoalescingClient(make())
+        return _SHARED[key]

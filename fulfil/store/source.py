@@ -40,9 +40,12 @@ class ReadStats:
 class SourceReader:
     """Read-only access to the source tables (orders, customers, addresses, products)."""
 
-    def __init__(self, client: DynamoDBClient, tables: TableNames) -> None:
+    def __init__(
+        self, client: DynamoDBClient, tables: TableNames, *, query_threads: int = QUERY_THREADS
+    ) -> None:
         self._client = client
         self._tables = tables
+        self._query_threads = max(1, query_threads)
         self.stats = ReadStats()
         self._products: dict[str, list[dict[str, Any]]] = {}
         self._customers: dict[str, dict[str, Any] | None] = {}
@@ -204,10 +207,10 @@ class SourceReader:
             return items
 
         ordered = sorted(ids)
-        if len(ordered) <= 1:
+        if len(ordered) <= 1 or self._query_threads == 1:
             results = [one(v) for v in ordered]
         else:
-            with ThreadPoolExecutor(min(QUERY_THREADS, len(ordered))) as pool:
+            with ThreadPoolExecutor(min(self._query_threads, len(ordered))) as pool:
                 results = list(pool.map(one, ordered))
         for items in results:
             self.stats.record("query", len(items))

@@ -81,6 +81,7 @@ def run_intake(
     limit: int | None = None,
     dry_run: bool = False,
     flow_run_url: str | None = None,
+    parallel: int = APPLY_THREADS,
 ) -> IntakeReport:
     report = IntakeReport()
     defaults = planning_defaults(settings)
@@ -112,7 +113,7 @@ def run_intake(
 
         # Orders are independent: their writes go out side by side (and, with write
         # coalescing, leave together); the report keeps the candidates' order.
-        with ThreadPoolExecutor(max(1, min(APPLY_THREADS, len(bundles)))) as pool:
+        with ThreadPoolExecutor(max(1, min(parallel, len(bundles)))) as pool:
             for part in pool.map(apply_one, bundles):
                 report.merge(part)
     return report

@@ -7,6 +7,7 @@ processes, and boto3 clients and httpx clients are cheap to make but not to shar
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from fulfil.shiprocket.client_async import AsyncShiprocketClient
 from fulfil.shiprocket.client_core import build_async_http_client
 from fulfil.shiprocket.config import ShiprocketConfig, ShiprocketCredentials
 from fulfil.shiprocket.ratelimit import process_rate_limiter
-from fulfil.store.coalesce import CoalescingClient
+from fulfil.store.coalesce import CoalescingClient, shared_coalescing_client
 from fulfil.store.dynamo import DynamoDBClient, make_client
 from fulfil.store.fulfilment import FulfilmentStore, iso
 from fulfil.store.source import SourceReader
@@ -73,7 +74,19 @@ class Stores:
 
 
 def open_stores(settings: Settings, client: DynamoDBClient | None = None) -> Stores:
-    """The sweep's stores over one client; concurrent writes are coalesced when enabled."""
+    """The sweep's stores over one client; concurrent writes are coalesced when enabled.
+
+    Without a client given, every caller in the process shares one coalescing client, so the
+    writes of all batch threads join the same groups.
+    """
+    if client is None and settings.write_coalescing:
+        key = (
+            settings.region,
+            settings.dynamodb_max_attempts,
+            os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL"),
+            os.environ.get("AWS_ACCESS_KEY_ID"),
+        )
+        client = cast(DynamoDBClient, shared_coalescing_client(key, lambda: make_client(settings)))
     client = client or make_client(settings)
     if settings.write_coalescing and not isinstance(client, CoalescingClient):
         # same methods as the boto3 client (it wraps one): typed as the client it stands for
