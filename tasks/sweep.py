@@ -67,6 +67,7 @@ def find_due_work(params: SweepParameters, fresh: list[tuple[str, str]]) -> list
 
 @task(
     name="ship-batch",
+    task_run_name="ship-batch-{label}",  # e.g. ship-batch-003-of-012
     retries=2,
     retry_delay_seconds=BACKOFF,
     retry_jitter_factor=0.5,
@@ -78,8 +79,13 @@ def ship_batch_task(
     params: SweepParameters,
     owner: str,
     flow_run_url: str | None = None,
+    label: str = "1-of-1",
 ) -> BatchSummary:
-    """Claim and ship one batch of shipments (async, bounded concurrency inside)."""
+    """Claim and ship one batch of shipments (async, bounded concurrency inside).
+
+    `label` only names the task run (`ship-batch-003-of-012`): a template filled from the
+    parameters is far cheaper than `with_options` per batch, which re-inspects the task.
+    """
     from fulfil.sweep.ratelimit import global_rate_limit_hook
 
     settings = load_settings()

@@ -33,6 +33,8 @@ def test_sweep_flow_ships_parks_and_publishes(
         monkeypatch.setenv("SHIPROCKET_EMAIL", "api@example.test")
         monkeypatch.setenv("SHIPROCKET_PASSWORD", "sandbox-password")
         monkeypatch.setenv("SHIPROCKET_REQUESTS_PER_MINUTE", "0")
+        # every batch counts as "long": the run must publish progress, ending at 100 %
+        monkeypatch.setattr("flows.fulfil_paid_orders.PROGRESS_EVERY_SECONDS", 0.0)
         dry = fulfil_paid_orders(dry_run=True)
         assert dry["shipped_new"] == 0 and dry["shiprocket_calls"] == 0
         state = fulfil_paid_orders(batch_size=4, return_state=True)
@@ -54,15 +56,19 @@ def test_sweep_flow_ships_parks_and_publishes(
     messages = (tmp_path / "whatsapp-messages.jsonl").read_text().splitlines()
     assert len(messages) >= len(shippable)  # confirmations and shipped notices went out
 
-    async def artifact_keys() -> set[str]:
+    async def artifacts() -> dict[str, Any]:
         async with get_client() as client:
             found = await client.read_artifacts(
                 artifact_filter=ArtifactFilter(
-                    key=ArtifactFilterKey(any_=["sweep-summary", "sweep-shipments"])
+                    key=ArtifactFilterKey(
+                        any_=["sweep-summary", "sweep-shipments", "sweep-progress"]
+                    )
                 )
             )
-        return {a.key for a in found if a.key}
+        return {a.key: a.data for a in found if a.key}
 
     import asyncio
 
-    assert asyncio.run(artifact_keys()) == {"sweep-summary", "sweep-shipments"}
+    published = asyncio.run(artifacts())
+    assert set(published) == {"sweep-summary", "sweep-shipments", "sweep-progress"}
+    assert float(published["sweep-progress"]) == 100.0
