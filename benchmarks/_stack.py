@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+SERVER_PIDS: dict[str, int] = {}  # name -> pid of the local stand-ins, for CPU accounting
+
 
 @contextmanager
 def benchmark_dynamodb(prefer: str = "local") -> Iterator[tuple[str, str]]:
@@ -25,9 +27,25 @@ def benchmark_dynamodb(prefer: str = "local") -> Iterator[tuple[str, str]]:
     if prefer == "local" and available() is None:
         with DynamoDBLocal() as server:
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.endpoint
+            if server.pid is not None:
+                SERVER_PIDS["dynamodb"] = server.pid
             yield server.endpoint, "DynamoDB Local"
         return
     from fulfil.local.dynamodb import local_dynamodb
 
     with local_dynamodb() as endpoint:
         yield endpoint, "moto server"
+
+
+def cpu_seconds(pid: int | None = None) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc); this process when None."""
+    if pid is None:
+        import time
+
+        return time.process_time()
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks._stack import benchmark_dynamodb
+from benchmarks._stack import SERVER_PIDS, benchmark_dynamodb, cpu_seconds
 from fulfil.seed import generate
 from fulfil.settings import load_settings
 from fulfil.store.dynamo import init_tables, make_client
@@ -213,19 +213,19 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         with benchmark_dynamodb() as (_, backend):
-            out = run_benchmark(args, control, backend)
+            out = run_benchmark(args, control, backend, sim.pid)
     finally:
         sim.terminate()
     print(json.dumps(out, indent=2))
 
 
-def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
+def run_benchmark(args: Any, control: str, backend: str, sim_pid: int) -> dict[str, Any]:
+    counter = DynamoCounter()  # before any client exists: clients copy the session's hooks
     settings = load_settings()
     init_tables(settings, make_client(settings))
     pending = _seed(args.orders, seed=3, history=args.history)
     stores = open_stores(settings)
     dynamo_rate = _dynamodb_throughput()
-    counter = DynamoCounter()
     before_calls = _stats(control)
     params = SweepParameters(batch_size=100, max_concurrency=16)
     # 1-3: the big sweep, paced by the client limiter
@@ -269,11 +269,20 @@ def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
     naive, naive_shipped = _naive_sweep()
     naive_calls = _stats(control) - naive_before
     naive_dynamo = counter.calls - naive_dynamo_before
+    pids = {"this process": None, "dynamodb": SERVER_PIDS.get("dynamodb"), "simulator": sim_pid}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     _seed(args.naive_orders, seed=12)
     fast_before, fast_dynamo_before = _stats(control), counter.calls
     fast, fast_shipped, _ = _sweep(SweepParameters(batch_size=100, max_concurrency=32), workers=4)
     fast_calls = _stats(control) - fast_before
     fast_dynamo = counter.calls - fast_dynamo_before
+    cpu_ms = {
+        name: round((after - before) / max(fast_shipped, 1) * 1000, 1)
+        for name, pid in pids.items()
+        if (before := cpu_before[name]) is not None and (after := cpu_seconds(pid)) is not None
+    }
+    cores = os.cpu_count() or 1
+    cpu_floor = sum(cpu_ms.values()) / 1000 / cores
     result.update(
         {
             "naive_seconds_per_shipment": round(naive / max(naive_shipped, 1), 4),
@@ -285,10 +294,25 @@ def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
             "speedup_vs_naive": round(
                 (naive / max(naive_shipped, 1)) / (fast / max(fast_shipped, 1)), 1
             ),
+            "concurrent_cpu_ms_per_shipment": cpu_ms,
+            "cores": cores,
+            "cpu_floor_seconds_per_shipment": round(cpu_floor, 4),
+            "speedup_ceiling_on_this_machine": round(
+                (naive / max(naive_shipped, 1)) / max(cpu_floor, 1e-9), 1
+            ),
         }
     )
+    # 2b: the same happy path with the courier left to Shiprocket (no serviceability call)
+    os.environ["FULFIL_COURIER_POLICY"] = "account_default"
+    _seed(args.naive_orders, seed=13)
+    default_before = _stats(control)
+    _, default_shipped, _ = _sweep(SweepParameters(batch_size=100, max_concurrency=32), workers=4)
+    result["calls_per_shipped_shipment_account_default_policy"] = round(
+        (_stats(control) - default_before) / max(default_shipped, 1), 2
+    )
+    del os.environ["FULFIL_COURIER_POLICY"]
     # 5: Prefect overhead per order: the flow vs the same code without Prefect
-    result.update(_prefect_overhead(args.prefect_orders))
+    result.update(_prefect_overhead(args.prefect_orders, orchestration_orders=args.orders))
     # 6: idle tick
     stores = open_stores(settings)
     t0 = time.perf_counter()
@@ -315,7 +339,7 @@ def run_benchmark(args: Any, control: str, backend: str) -> dict[str, Any]:
     return result
 
 
-def _prefect_overhead(n: int, rounds: int = 2) -> dict[str, Any]:
+def _prefect_overhead(n: int, *, orchestration_orders: int, rounds: int = 2) -> dict[str, Any]:
     """Prefect's cost per order, measured two ways in the same Prefect test server.
 
     1. Orchestration only: the flow run for an n-order sweep with its plain steps answered
@@ -334,7 +358,10 @@ def _prefect_overhead(n: int, rounds: int = 2) -> dict[str, Any]:
     plain_runs: list[float] = []
     with prefect_test_harness(server_startup_timeout=120):
         fulfil_paid_orders(limit=1, deliver_outbound=False)  # warm up client and server
-        orchestration = [_orchestration_only(fulfil_paid_orders, n) for _ in range(3)]
+        small = [_orchestration_only(fulfil_paid_orders, 200) for _ in range(3)]
+        orchestration = [
+            _orchestration_only(fulfil_paid_orders, orchestration_orders) for _ in range(3)
+        ]
         for r in range(rounds):
             _seed(n, seed=21 + r)
             t0 = time.perf_counter()
@@ -347,8 +374,13 @@ def _prefect_overhead(n: int, rounds: int = 2) -> dict[str, Any]:
             )
             plain_runs.append(plain_time / max(plain_shipped, 1))
     return {
+        "prefect_orchestration_orders": orchestration_orders,
         "prefect_orchestration_seconds_per_sweep_runs": [round(x, 3) for x in orchestration],
-        "prefect_overhead_ms_per_order": round(min(orchestration) / n * 1000, 3),
+        "prefect_orchestration_seconds_200_orders_runs": [round(x, 3) for x in small],
+        "prefect_overhead_ms_per_order": round(min(orchestration) / orchestration_orders * 1000, 3),
+        "prefect_marginal_ms_per_extra_order": round(
+            (min(orchestration) - min(small)) / max(orchestration_orders - 200, 1) * 1000, 4
+        ),
         "ab_flow_ms_per_shipment_runs": [round(x * 1000, 2) for x in flow_runs],
         "ab_plain_ms_per_shipment_runs": [round(x * 1000, 2) for x in plain_runs],
         "ab_difference_ms_per_shipment": round((min(flow_runs) - min(plain_runs)) * 1000, 3),

@@ -17,6 +17,15 @@ class CourierPolicy(StrEnum):
     FASTEST = "fastest"
     BEST_RATED = "best_rated"
     RECOMMENDED = "recommended"
+    # No serviceability call: the AWB is assigned without a courier id, and Shiprocket picks
+    # the account's default courier ("The default courier is selected in case no id is
+    # specified"). One call fewer per shipment; the rate is not known in advance (shippingCost
+    # stays empty) and an unserviceable route shows up as a refused AWB assignment.
+    ACCOUNT_DEFAULT = "account_default"
+
+    @property
+    def needs_quotes(self) -> bool:
+        return self is not CourierPolicy.ACCOUNT_DEFAULT
 
 
 class CourierQuote(BaseModel):

@@ -44,6 +44,11 @@ class DynamoDBLocal:
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._proc: subprocess.Popen[bytes] | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The Java process (benchmarks read its CPU time)."""
+        return self._proc.pid if self._proc is not None else None
+
     def __enter__(self) -> DynamoDBLocal:
         reason = available()
         if reason:

@@ -188,6 +188,9 @@ class ShipmentChain:
         plan = state.plan
         assert plan is not None
         settings = self.ctx.settings
+        if not settings.courier_policy.needs_quotes:
+            state.courier_id, state.courier_name = 0, None  # 0: let Shiprocket choose
+            return
         cod = plan.payment_method == "COD"
         pickup_pin = plan.pickup_pincode or settings.default_pickup_pincode
         weight_bucket = (plan.weight_kg * 2).to_integral_value(rounding="ROUND_CEILING") / 2

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from fulfil.domain.couriers import CourierPolicy
 from fulfil.store.dynamo import from_item
 from fulfil.sweep.chain import Outcome
 
@@ -94,3 +95,19 @@ def test_coalesced_sweep_on_dynamodb_local_ships_once_and_writes_back(local_harn
     assert all(int(i["claims"]) == 1 for i in mine)  # each claimed once: no lookups needed
     second = harness.sweep()
     assert second["keys"] == [] and second["calls"] == 0
+
+
+def test_account_default_courier_policy_skips_serviceability(harness: Any) -> None:
+    """`account_default`: no serviceability call; Shiprocket picks the courier at AWB time."""
+    policy = CourierPolicy.ACCOUNT_DEFAULT
+    harness.settings = harness.settings.model_copy(update={"courier_policy": policy})
+    data = harness.seed(12, seed=5)
+    out = harness.sweep(batch_size=50)
+    shipped = [r for r in out["results"] if r.outcome is Outcome.SHIPPED]
+    assert {r.state.order_id for r in shipped} == set(data.expected["ship"])
+    assert all(r.state.awb and r.state.courier_name and r.state.courier_id for r in shipped)
+    assert all(r.state.shipping_cost is None for r in shipped)  # no quote was asked for
+    calls = harness.runtime.stats.calls
+    assert not [op for op in calls if "serviceab" in op], calls
+    # create + AWB + pickup per shipment, label and manifest once for the batch
+    assert out["calls"] == 3 * len(shipped) + 2
