@@ -11,10 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure, to_item
+from fulfil.store.dynamo import DynamoDBClient, from_item, to_item, unless_condition_fails
 from fulfil.tracking.scans import Scan, utc_iso
 
 __all__ = ["EventStore"]
@@ -57,16 +55,14 @@ class EventStore:
             "changeDay": stamp[:10],
         }
         self.calls += 1
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(item),
-                ConditionExpression="attribute_not_exists(eventKey)",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        written = unless_condition_fails(
+            self._client.put_item,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(eventKey)",
+        )
+        if written is None:
+            return False
         self.written += 1
         return True
 

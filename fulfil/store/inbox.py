@@ -16,10 +16,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure, to_item
+from fulfil.store.dynamo import DynamoDBClient, from_item, to_item, unless_condition_fails
 from fulfil.store.schema import PENDING_INDEX
 from fulfil.tracking.scans import utc_iso
 
@@ -55,17 +53,13 @@ class InboxStore:
             "dueAt": stamp,
         }
         self.calls += 1
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(item),
-                ConditionExpression="attribute_not_exists(sk)",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return event_id, False
-            raise
-        return event_id, True
+        stored = unless_condition_fails(
+            self._client.put_item,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(sk)",
+        )
+        return event_id, stored is not None
 
     def iter_pending(self, *, limit: int = 500) -> Iterator[dict[str, Any]]:
         """Unapplied events, oldest first (PendingIndex holds nothing else of the inbox)."""
@@ -107,17 +101,13 @@ class InboxStore:
             expression += ", #d = :d"
             values[":d"] = {"S": detail[:1000]}
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": INBOX_PK}, "sk": {"S": event_id}},
-                UpdateExpression=expression + " REMOVE pendingKind, dueAt",
-                ConditionExpression="attribute_exists(pendingKind)",
-                ExpressionAttributeNames={"#s": "state", **({"#d": "detail"} if detail else {})},
-                ExpressionAttributeValues=values,
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"pk": {"S": INBOX_PK}, "sk": {"S": event_id}},
+            UpdateExpression=expression + " REMOVE pendingKind, dueAt",
+            ConditionExpression="attribute_exists(pendingKind)",
+            ExpressionAttributeNames={"#s": "state", **({"#d": "detail"} if detail else {})},
+            ExpressionAttributeValues=values,
+        )
+        return done is not None

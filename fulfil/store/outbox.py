@@ -24,12 +24,10 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.domain.escalation import Escalation
 from fulfil.domain.notifications import Notification
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure, to_item, to_value
+from fulfil.store.dynamo import DynamoDBClient, from_item, to_item, to_value, unless_condition_fails
 from fulfil.store.outbox_model import (
     ESCALATION_PREFIX,
     NOTIFICATION_PREFIX,
@@ -144,17 +142,13 @@ class OutboxStore:
 
     def _put_new(self, item: Mapping[str, Any]) -> bool:
         self.calls += 1
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(item),
-                ConditionExpression="attribute_not_exists(outboxId)",
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        stored = unless_condition_fails(
+            self._client.put_item,
+            TableName=self._table,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(outboxId)",
+        )
+        return stored is not None
 
     # -- reads ----------------------------------------------------------------------------
     def iter_pending(
@@ -236,26 +230,24 @@ class OutboxStore:
         """Lease a due item until `until`; None when it is not due (any more) or leased by
         another run. The returned entry is the item as of the claim (strongly consistent)."""
         self.calls += 1
-        try:
-            response = self._client.update_item(
-                TableName=self._table,
-                Key={"outboxId": {"S": outbox_id}},
-                UpdateExpression="SET leaseOwner = :me, leaseUntil = :until",
-                ConditionExpression=(
-                    "attribute_exists(pendingKind) AND dueAt <= :now AND "
-                    "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)"
-                ),
-                ExpressionAttributeValues={
-                    ":me": {"S": owner},
-                    ":until": {"S": iso(until)},
-                    ":now": {"S": iso(now)},
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return None
-            raise
+        response = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"outboxId": {"S": outbox_id}},
+            UpdateExpression="SET leaseOwner = :me, leaseUntil = :until",
+            ConditionExpression=(
+                "attribute_exists(pendingKind) AND dueAt <= :now AND "
+                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)"
+            ),
+            ExpressionAttributeValues={
+                ":me": {"S": owner},
+                ":until": {"S": iso(until)},
+                ":now": {"S": iso(now)},
+            },
+            ReturnValues="ALL_NEW",
+        )
+        if response is None:
+            return None
         return OutboxEntry.from_attributes(from_item(response["Attributes"]))
 
     def mark_sent(
@@ -371,17 +363,13 @@ class OutboxStore:
             values[f":v{i}"] = to_value(value)
         expression = "SET " + ", ".join(sets) + " REMOVE " + ", ".join(removes)
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"outboxId": {"S": outbox_id}},
-                UpdateExpression=expression,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ConditionExpression="leaseOwner = :me",
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"outboxId": {"S": outbox_id}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ConditionExpression="leaseOwner = :me",
+        )
+        return done is not None

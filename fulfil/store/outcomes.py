@@ -15,12 +15,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from fulfil.domain.alerts import OutcomeEvent
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure, to_item
+from fulfil.store.dynamo import DynamoDBClient, from_item, to_item, unless_condition_fails
 from fulfil.store.outbox_model import iso
 
 __all__ = ["OUTCOME_PREFIX", "OutcomeLog"]
@@ -72,16 +71,10 @@ class OutcomeLog:
             "ttl": int((now + self._retention).timestamp()),
         }
         self.calls += 1
-        try:
-            kwargs: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
-            if event_id:
-                kwargs["ConditionExpression"] = "attribute_not_exists(pk)"
-            self._client.put_item(**kwargs)
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        kwargs: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
+        if event_id:
+            kwargs["ConditionExpression"] = "attribute_not_exists(pk)"
+        return unless_condition_fails(self._client.put_item, **kwargs) is not None
 
     def recent(self, now: datetime, window: timedelta) -> list[OutcomeEvent]:
         """Outcomes with `now - window < at <= now`, oldest first."""

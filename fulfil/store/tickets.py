@@ -27,10 +27,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure
+from fulfil.store.dynamo import DynamoDBClient, from_item, unless_condition_fails
 from fulfil.store.outbox_model import iso
 
 __all__ = ["Claim", "ClaimStatus", "OrderTicketLinker", "TicketRegistry"]
@@ -80,28 +78,26 @@ class TicketRegistry:
         caller which ticket to comment on, or that the winner is still creating it.
         """
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._key(fingerprint),
-                UpdateExpression=(
-                    "SET claimOwner = :me, claimUntil = :until, "
-                    "claimedAt = if_not_exists(claimedAt, :now), updatedAt = :now"
-                ),
-                ConditionExpression=(
-                    "attribute_not_exists(pk) OR (attribute_not_exists(ticketKey) AND "
-                    "(attribute_not_exists(claimOwner) OR claimOwner = :me OR claimUntil < :now))"
-                ),
-                ExpressionAttributeValues={
-                    ":me": {"S": owner},
-                    ":until": {"S": iso(now + self._claim)},
-                    ":now": {"S": iso(now)},
-                },
-            )
+        won = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(fingerprint),
+            UpdateExpression=(
+                "SET claimOwner = :me, claimUntil = :until, "
+                "claimedAt = if_not_exists(claimedAt, :now), updatedAt = :now"
+            ),
+            ConditionExpression=(
+                "attribute_not_exists(pk) OR (attribute_not_exists(ticketKey) AND "
+                "(attribute_not_exists(claimOwner) OR claimOwner = :me OR claimUntil < :now))"
+            ),
+            ExpressionAttributeValues={
+                ":me": {"S": owner},
+                ":until": {"S": iso(now + self._claim)},
+                ":now": {"S": iso(now)},
+            },
+        )
+        if won is not None:
             return Claim(ClaimStatus.WON, fingerprint)
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
         item = self.get(fingerprint) or {}
         key = item.get("ticketKey")
         if key:
@@ -175,19 +171,15 @@ class TicketRegistry:
         self, fingerprint: str, expression: str, condition: str, values: Mapping[str, Any]
     ) -> bool:
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._key(fingerprint),
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeValues={k: _attr(v) for k, v in values.items()},
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(fingerprint),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeValues={k: _attr(v) for k, v in values.items()},
+        )
+        return done is not None
 
 
 def _attr(value: Any) -> dict[str, Any]:
@@ -215,19 +207,15 @@ class OrderTicketLinker:
         if created_at is None:
             return False
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"orderId": {"S": order_id}, "createdAt": {"S": created_at}},
-                UpdateExpression="SET jiraTicketKey = :k, fulfilmentUpdatedAt = :now",
-                ConditionExpression="attribute_exists(orderId)",
-                ExpressionAttributeValues={":k": {"S": ticket_key}, ":now": {"S": iso(now)}},
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"orderId": {"S": order_id}, "createdAt": {"S": created_at}},
+            UpdateExpression="SET jiraTicketKey = :k, fulfilmentUpdatedAt = :now",
+            ConditionExpression="attribute_exists(orderId)",
+            ExpressionAttributeValues={":k": {"S": ticket_key}, ":now": {"S": iso(now)}},
+        )
+        return done is not None
 
     def _created_at_of(self, order_id: str) -> str | None:
         self.calls += 1

@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fulfil.domain.shipment_status import ShipmentStatus
 from fulfil.domain.tracking import LEGAL_MOVES, rank
 from fulfil.settings import TableNames
-from fulfil.store.dynamo import DynamoDBClient, from_item, is_conditional_failure, to_value
+from fulfil.store.dynamo import DynamoDBClient, from_item, to_value, unless_condition_fails
 from fulfil.store.schema import ACTIVE_INDEX, AWB_INDEX
 from fulfil.tracking.scans import utc_iso
 
@@ -265,20 +263,16 @@ class TrackingStore:
         self, order_id: str, shipment_key: str, expression: str, condition: str, expr: _Expr
     ) -> bool:
         self.calls += 1
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=expr.names,
-                ExpressionAttributeValues=expr.values,
-            )
-            return True
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        done = unless_condition_fails(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"orderId": {"S": order_id}, "shipmentKey": {"S": shipment_key}},
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=expr.names,
+            ExpressionAttributeValues=expr.values,
+        )
+        return done is not None
 
 
 def _string_set(expr: _Expr, strings: set[str]) -> str:
@@ -312,17 +306,13 @@ def cancel_order(
         if value is not None:
             sets.append(f"{expr.name(attr)} = {expr.value(value)}")
     allowed = ", ".join(expr.value(s) for s in _CANCELLABLE)
-    try:
-        client.update_item(
-            TableName=tables.orders,
-            Key={"orderId": {"S": order_id}, "createdAt": {"S": created_at}},
-            UpdateExpression="SET " + ", ".join(sets),
-            ConditionExpression=f"attribute_exists(orderId) AND {status} IN ({allowed})",
-            ExpressionAttributeNames=expr.names,
-            ExpressionAttributeValues=expr.values,
-        )
-        return True
-    except ClientError as exc:
-        if is_conditional_failure(exc):
-            return False
-        raise
+    done = unless_condition_fails(
+        client.update_item,
+        TableName=tables.orders,
+        Key={"orderId": {"S": order_id}, "createdAt": {"S": created_at}},
+        UpdateExpression="SET " + ", ".join(sets),
+        ConditionExpression=f"attribute_exists(orderId) AND {status} IN ({allowed})",
+        ExpressionAttributeNames=expr.names,
+        ExpressionAttributeValues=expr.values,
+    )
+    return done is not None
