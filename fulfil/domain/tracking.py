@@ -18,7 +18,7 @@ reported as `terminal`.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -321,15 +321,22 @@ def should_retire(last_update: datetime | None, now: datetime, retire_after_days
 
 
 def find_unshipped_paid(
-    orders: Iterable[Mapping[str, Any]], now: datetime, hours: float
+    orders: Iterable[Mapping[str, Any]],
+    now: datetime,
+    hours: float,
+    parked: Collection[str] = (),
 ) -> list[StuckFinding]:
     """Orders that should have a shipment by now: paid (or COD), still confirmed/processing.
 
-    The storefront writes no payment time, so the order's `createdAt` is the clock.
+    The storefront writes no payment time, so the order's `createdAt` is the clock. Orders in
+    `parked` (the sweep parked them, or one of their shipments, and escalated that with its
+    reason) are left to that ticket: one ticket per problem.
     """
     out: list[StuckFinding] = []
     for order in orders:
         if order.get("status") not in ("confirmed", "processing"):
+            continue
+        if str(order.get("orderId")) in parked:
             continue
         payable = order.get("paymentStatus") == "paid" or order.get("paymentMethod") == "cod"
         created = _parse_time(order.get("createdAt"))

@@ -288,7 +288,15 @@ def unshipped_step(services: TrackingServices, dry_run: bool) -> TrackingReport:
         orders.extend(
             ctx.store.orders_created_before(status, cutoff, limit=ctx.tracking.paid_scan_limit)
         )
-    for finding in find_unshipped_paid(orders, now, hours):
+    # An order the sweep parked (or one of whose shipments it parked) has its own ticket with
+    # the reason: read the fulfilment rows of just the overdue orders to leave those out.
+    overdue = {f.order_id for f in find_unshipped_paid(orders, now, hours)}
+    parked = {
+        oid
+        for oid in overdue
+        if any(i.get("status") == "needs_attention" for i in ctx.store.for_order(oid))
+    }
+    for finding in find_unshipped_paid(orders, now, hours, parked):
         created = next((o["createdAt"] for o in orders if o["orderId"] == finding.order_id), None)
         esc, occurrence = stuck_escalation(finding, now, ctx.flow_run_url)
         ctx.recorder.record(esc, occurrence, created)

@@ -154,3 +154,24 @@ def test_timeline_view_after_a_sync(th: Any) -> None:
     assert f"https://shiprocket.co//tracking/{awb}" in text
     scan_lines = [line for line in text.splitlines() if line.startswith("  20")]
     assert len(scan_lines) == len(th.events(awb)) and "DLVD" in scan_lines[-1]
+
+
+def test_a_parked_order_is_not_escalated_again_as_unshipped(th: Any) -> None:
+    """The sweep's parking already opened a ticket with the reason: one ticket per problem."""
+    th.seed(6, seed=1)
+    th.now += timedelta(days=2)
+    first = {line.order_id for line in th.sync(awbs=None).of_kind("stuck")}
+    assert len(first) >= 2
+    parked = sorted(first)[0]
+    th.put_items(
+        [
+            {
+                "orderId": parked,
+                "shipmentKey": "00",
+                "shipmentId": f"shp-{parked}-00",
+                "status": "needs_attention",
+            }
+        ]
+    )
+    again = {line.order_id for line in th.sync(awbs=None).of_kind("stuck")}
+    assert again == first - {parked}

@@ -96,6 +96,9 @@ def test_paid_orders_without_a_shipment() -> None:
     found = find_unshipped_paid(orders, NOW, 24)
     assert {f.order_id for f in found} == {"paid-old", "cod-old"}
     assert all(f.rule is StuckRule.PAID_WITHOUT_SHIPMENT and f.awb is None for f in found)
+    # a parked order already has its own ticket: not a second one for the same problem
+    left = find_unshipped_paid(orders, NOW, 24, parked={"cod-old"})
+    assert {f.order_id for f in left} == {"paid-old"}
 
 
 @pytest.mark.parametrize(
