@@ -56,15 +56,21 @@ class _Gate:
         return self._client.put_item(**kw)
 
 
+def _put_side_by_side(
+    client: Any, table: str, pk: str, n: int
+) -> tuple[CoalescingClient, list[bool]]:
+    """n conditional puts (sk = index, value = index) from n threads through one coalescer."""
+    holder: list[CoalescingClient] = []
+    coalescer = CoalescingClient(_Gate(client, n, holder), max_flushes=1)
+    holder.append(coalescer)
+    with ThreadPoolExecutor(n) as pool:
+        results = list(pool.map(lambda i: _put_new(coalescer, table, pk, f"{i:03d}", i), range(n)))
+    return coalescer, results
+
+
 def test_concurrent_writes_leave_in_few_transactions(dynamo_backend: Any, settings: Any) -> None:
     table = settings.tables.control
-    holder: list[CoalescingClient] = []
-    coalescer = CoalescingClient(_Gate(dynamo_backend, 41, holder), max_flushes=1)
-    holder.append(coalescer)
-    with ThreadPoolExecutor(41) as pool:
-        results = list(
-            pool.map(lambda i: _put_new(coalescer, table, "c", f"{i:03d}", i), range(41))
-        )
+    coalescer, results = _put_side_by_side(dynamo_backend, table, "c", 41)
     assert results == [True] * 41
     assert [_value(dynamo_backend, table, "c", f"{i:03d}") for i in range(41)] == list(range(41))
     stats = coalescer.stats
@@ -76,16 +82,10 @@ def test_concurrent_writes_leave_in_few_transactions(dynamo_backend: Any, settin
 def test_a_failed_condition_reaches_only_its_own_caller(dynamo_backend: Any, settings: Any) -> None:
     table = settings.tables.control
     for i in (3, 7):  # two of the twenty already exist: their conditional puts must fail
-        _put_new(dynamo_backend, table, "f", f"{i:02d}", 100 + i)
-    holder: list[CoalescingClient] = []
-    coalescer = CoalescingClient(_Gate(dynamo_backend, 20, holder), max_flushes=1)
-    holder.append(coalescer)
-    with ThreadPoolExecutor(20) as pool:
-        results = list(
-            pool.map(lambda i: _put_new(coalescer, table, "f", f"{i:02d}", i), range(20))
-        )
+        _put_new(dynamo_backend, table, "f", f"{i:03d}", 100 + i)
+    coalescer, results = _put_side_by_side(dynamo_backend, table, "f", 20)
     assert results == [i not in (3, 7) for i in range(20)]
-    values = [_value(dynamo_backend, table, "f", f"{i:02d}") for i in range(20)]
+    values = [_value(dynamo_backend, table, "f", f"{i:03d}") for i in range(20)]
     assert values == [100 + i if i in (3, 7) else i for i in range(20)]  # untouched, and applied
     assert coalescer.stats.fallbacks == 1
 
