@@ -240,3 +240,28 @@ def _create_and_cancel(harness: Any, channel_order_id: str) -> None:
         await http.aclose()
 
     asyncio.run(go())
+
+
+def test_a_shipment_claimed_before_is_looked_up_before_it_is_created(harness: Any) -> None:
+    """The lease is the create's write-ahead record: a second claimant looks the order up first."""
+    oid = _one_order(harness, seed=180)
+    store = FulfilmentStore(harness.dynamo, harness.settings.tables)
+    intake(
+        harness.settings,
+        SweepParameters(),
+        now=harness.now,
+        client=harness.dynamo,
+        recorder=lambda c, s: harness.recorder,
+    )
+    # a worker claims it and dies before recording anything (it may have sent the create)
+    assert store.take_lease(
+        oid, "01", "dead-worker", harness.now, harness.now + timedelta(minutes=5)
+    )
+    [r] = harness.sweep(advance=timedelta(minutes=6))["results"]
+    # nothing found at Shiprocket: then created
+    assert r.steps[:2] == ["lookup_order", "create_order"]
+    assert r.outcome is Outcome.SHIPPED
+    assert harness.live_orders(f"{oid}-1") == (1, 1)
+    fresh = _one_order(harness, seed=181)
+    [first] = [x for x in harness.sweep()["results"] if x.state.order_id == fresh]
+    assert first.steps[0] == "create_order"  # claimed for the first time: no lookup needed
