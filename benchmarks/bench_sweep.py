@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,18 +25,13 @@ from typing import Any
 import httpx
 
 from benchmarks._stack import SERVER_PIDS, benchmark_dynamodb, cpu_seconds
+from fulfil.local.dynamodb_local import free_port
 from fulfil.seed import generate
 from fulfil.settings import load_settings
 from fulfil.store.dynamo import init_tables, make_client
 from fulfil.store.writer import write_seed
 from fulfil.sweep.chain import Outcome
 from fulfil.sweep.service import SweepParameters, open_stores, run_sweep
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _stats(control: str) -> int:
@@ -177,7 +171,7 @@ def main() -> None:
     parser.add_argument("--naive-orders", type=int, default=60)
     parser.add_argument("--prefect-orders", type=int, default=500)
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     sim = subprocess.Popen(
         [
             sys.executable,

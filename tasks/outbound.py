@@ -21,6 +21,7 @@ from fulfil.outbound.wiring import OutboundServices
 
 __all__ = [
     "TASK_STEPS",
+    "VENDOR_TASK_OPTIONS",
     "deliver_escalations",
     "deliver_notifications",
     "evaluate_alert_rules",
@@ -39,7 +40,8 @@ def retry_unless_permanent(task: Any, task_run: Any, state: Any) -> bool:
     return is_retryable_error(error)
 
 
-_COMMON: dict[str, Any] = {
+# Shared by the outbound and tracking tasks: a little retrying, never for permanent errors.
+VENDOR_TASK_OPTIONS: dict[str, Any] = {
     "retries": 2,
     "retry_delay_seconds": [2, 10],
     "retry_jitter_factor": 0.5,
@@ -48,7 +50,7 @@ _COMMON: dict[str, Any] = {
 }
 
 
-@task(name="evaluate-alert-rules", task_run_name="evaluate-alert-rules", **_COMMON)
+@task(name="evaluate-alert-rules", task_run_name="evaluate-alert-rules", **VENDOR_TASK_OPTIONS)
 def evaluate_alert_rules(services: OutboundServices, now: datetime, dry_run: bool) -> AlertReport:
     """Evaluate the alert rules once and record the alerts that fire."""
     return alerts_step(services, now, dry_run)
@@ -57,7 +59,7 @@ def evaluate_alert_rules(services: OutboundServices, now: datetime, dry_run: boo
 @task(
     name="deliver-escalations",
     task_run_name="deliver-escalations-{batch_size}",
-    **_COMMON,
+    **VENDOR_TASK_OPTIONS,
 )
 def deliver_escalations(
     services: OutboundServices, owner: str, now: datetime, batch_size: int, dry_run: bool
@@ -69,7 +71,7 @@ def deliver_escalations(
 @task(
     name="deliver-notifications",
     task_run_name="deliver-notifications-{batch_size}",
-    **_COMMON,
+    **VENDOR_TASK_OPTIONS,
 )
 def deliver_notifications(
     services: OutboundServices, owner: str, now: datetime, batch_size: int, dry_run: bool

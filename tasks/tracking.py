@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from fulfil.tracking.context import TrackingServices
 from fulfil.tracking.report import TrackingReport
@@ -21,7 +20,7 @@ from fulfil.tracking.sync import (
     inbox_step,
     unshipped_step,
 )
-from tasks.outbound import retry_unless_permanent
+from tasks.outbound import VENDOR_TASK_OPTIONS
 
 __all__ = [
     "TASK_STEPS",
@@ -32,22 +31,16 @@ __all__ = [
     "track_chunks",
 ]
 
-_COMMON: dict[str, Any] = {
-    "retries": 2,
-    "retry_delay_seconds": [2, 10],
-    "retry_jitter_factor": 0.5,
-    "retry_condition_fn": retry_unless_permanent,
-    "cache_policy": NO_CACHE,
-}
 
-
-@task(name="apply-webhook-inbox", task_run_name="apply-webhook-inbox", **_COMMON)
+@task(name="apply-webhook-inbox", task_run_name="apply-webhook-inbox", **VENDOR_TASK_OPTIONS)
 def apply_webhook_inbox(services: TrackingServices, dry_run: bool) -> TrackingReport:
     """Apply the webhook events stored since the last run (same state machine as polling)."""
     return inbox_step(services, dry_run)
 
 
-@task(name="gather-active-shipments", task_run_name="gather-active-shipments", **_COMMON)
+@task(
+    name="gather-active-shipments", task_run_name="gather-active-shipments", **VENDOR_TASK_OPTIONS
+)
 def gather_active_shipments(
     services: TrackingServices, awbs: list[str] | None, dry_run: bool
 ) -> tuple[list[dict[str, Any]], TrackingReport]:
@@ -55,7 +48,7 @@ def gather_active_shipments(
     return gather_step(services, awbs, dry_run)
 
 
-@task(name="track-chunk", **_COMMON)
+@task(name="track-chunk", **VENDOR_TASK_OPTIONS)
 def track_chunk(
     services: TrackingServices, index: int, chunk: list[dict[str, Any]], dry_run: bool
 ) -> TrackingReport:
@@ -80,7 +73,7 @@ def track_chunks(
     return reports
 
 
-@task(name="find-unshipped-orders", task_run_name="find-unshipped-orders", **_COMMON)
+@task(name="find-unshipped-orders", task_run_name="find-unshipped-orders", **VENDOR_TASK_OPTIONS)
 def find_unshipped_orders(services: TrackingServices, dry_run: bool) -> TrackingReport:
     """Paid (or COD) orders still without a shipment after the configured hours."""
     return unshipped_step(services, dry_run)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -129,6 +129,30 @@ def dynamo_backend(request: pytest.FixtureRequest, settings: Any) -> Iterator[An
     client = make_client(settings, endpoint_url=endpoint)
     init_tables(settings, client)
     yield client
+
+
+def _delete_documented_blocks() -> None:
+    """Delete the five documented block documents from the session's Prefect server, if saved."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from blocks.loading import BLOCK_TYPES
+
+    with get_client(sync_client=True) as client:
+        for name, cls in BLOCK_TYPES.items():
+            try:
+                doc = client.read_block_document_by_name(
+                    name, cls.get_block_type_slug(), include_secrets=False
+                )
+            except ObjectNotFound:
+                continue
+            client.delete_block_document(doc.id)
+
+
+@pytest.fixture
+def delete_documented_blocks(prefect_harness: None) -> Callable[[], None]:
+    """A leftover block document would be applied by every later flow run of the session."""
+    return _delete_documented_blocks
 
 
 @pytest.fixture(scope="session")

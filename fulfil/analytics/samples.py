@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from fulfil.domain.contact import ContactError, normalize_indian_mobile, state_for_pincode
 from fulfil.seed import SeedData
+from fulfil.timestamps import change_stamp, iso
 
 COURIERS = [("Delhivery Surface", "10"), ("Blue Dart", "22"), ("Xpressbees", "33"), ("Ekart", "44")]
 
@@ -29,15 +30,9 @@ class ProjectItems:
     outbox: list[dict[str, Any]] = field(default_factory=list)
 
 
-def iso(moment: datetime) -> str:
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
 def stamp(item: dict[str, Any], updated: datetime) -> dict[str, Any]:
     """Set `updatedAt`/`changeDay` the way every write of ours does."""
-    item["updatedAt"] = iso(updated)
-    item["changeDay"] = iso(updated)[:10]
+    item.update(change_stamp(updated))
     return item
 
 

@@ -50,6 +50,7 @@ from fulfil.analytics.schema import SCHEMA_VERSION, table
 from fulfil.settings import Settings, TableNames
 from fulfil.store.dynamo import DynamoDBClient, make_client
 from fulfil.store.schema import CHANGES_INDEX
+from fulfil.timestamps import iso
 
 __all__ = ["PROJECT_TABLES", "SOURCE_TABLES", "SnapshotResult", "take_snapshot"]
 
@@ -244,7 +245,7 @@ def _change_queries(
 ) -> list[ReadJob]:
     """One ChangesIndex Query per changeDay partition from the watermark's day to `until`'s."""
     proj = projection(attributes) if attributes else {"ExpressionAttributeNames": {}}
-    since = _iso(mark)
+    since = iso(mark)
     jobs = []
     for day in _days(mark.astimezone(UTC).date(), until.astimezone(UTC).date()):
         request: dict[str, Any] = {
@@ -268,12 +269,6 @@ def _days(first: date, last: date) -> Iterable[date]:
     while day <= last:
         yield day
         day += timedelta(days=1)
-
-
-def _iso(moment: datetime) -> str:
-    """The project's timestamp format (`2026-11-29T22:47:02.699Z`), so string order = time order."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def _load(

@@ -25,7 +25,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deployments.schedules import DEPLOYMENTS, SERVE_DEPLOYMENT_NAME, DeploymentSpec
+from fulfil.local.dynamodb_local import free_port
 
 if TYPE_CHECKING:
     from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
@@ -139,13 +139,6 @@ def prefect_server_command(port: int = 4200) -> list[str]:
             "--port", str(port)]  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def local_prefect_server(home: Path, *, timeout: float = 90.0) -> Iterator[str]:
     """`prefect server start` on a free loopback port, with its own PREFECT_HOME; yields the
@@ -153,7 +146,7 @@ def local_prefect_server(home: Path, *, timeout: float = 90.0) -> Iterator[str]:
     import httpx
 
     home.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),

@@ -43,6 +43,11 @@ _NOT_IN_TRANSACTIONS = (
 _FALL_BACK_ON = ("TransactionCanceledException", "ValidationException")
 
 
+def _wants_answer(request: dict[str, Any]) -> bool:
+    """A write that asks for values or metrics back cannot be answered from a transaction."""
+    return any(request.get(k, "NONE") != "NONE" for k in _NOT_IN_TRANSACTIONS)
+
+
 @dataclass
 class _Write:
     kind: str  # "Put" or "Update": the transaction action and the single call's name
@@ -91,19 +96,17 @@ class CoalescingClient:
         self._lock = threading.Lock()
         self.stats = CoalescingStats()
 
-    @property
-    def wrapped(self) -> Any:
-        return self._client
-
     def __getattr__(self, name: str) -> Any:
         # every other operation (query, get_item, batch_*, transact_*) goes straight through
         return getattr(self._client, name)
 
     def put_item(self, **request: Any) -> Any:
+        if _wants_answer(request):
+            return self._client.put_item(**request)
         return self._write("Put", request)
 
     def update_item(self, **request: Any) -> Any:
-        if request.get("ReturnValues", "NONE") != "NONE":
+        if _wants_answer(request):
             return self._client.update_item(**request)
         return self._write("Update", request)
 
@@ -127,8 +130,7 @@ class CoalescingClient:
                 write.lead = True
         while True:
             if write.lead:
-                write.lead = False
-                self._serve()
+                self._serve(write)
             if write.done:
                 break
             write.wake.wait()
@@ -137,9 +139,10 @@ class CoalescingClient:
             raise write.error
         return write.result
 
-    def _serve(self) -> None:
+    def _serve(self, leader: _Write) -> None:
         """Flush one group (the oldest writes), then hand the flush slot on or give it back."""
         with self._lock:
+            leader.lead = False  # under the lock: no other flusher can pick it meanwhile
             n = min(self._max_items, len(self._queue))
             group = [self._queue.popleft() for _ in range(n)]
         if group:

@@ -24,7 +24,6 @@ class EventStore:
         self._table = tables.events
         self.calls = 0
         self.items_read = 0
-        self.written = 0
 
     def put(
         self,
@@ -61,10 +60,7 @@ class EventStore:
             Item=to_item(item),
             ConditionExpression="attribute_not_exists(eventKey)",
         )
-        if written is None:
-            return False
-        self.written += 1
-        return True
+        return written is not None
 
     def timeline(self, awb: str, *, limit: int = 1000) -> list[dict[str, Any]]:
         """Every stored scan of an AWB, oldest first."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fulfil.domain.fulfilment import ShipmentProgress, ShipmentState
@@ -39,6 +39,9 @@ from fulfil.store.dynamo import (
     unless_condition_fails,
 )
 from fulfil.store.schema import DUE_INDEX
+from fulfil.timestamps import change_stamp, iso, parse_iso
+
+__all__ = ["FulfilmentStore", "LeaseLost", "iso", "parse_iso", "shard_of", "state_from_item"]
 
 PARK_KEY = "00"
 _STATE_FIELDS = {
@@ -66,23 +69,9 @@ _STATE_FIELDS = {
 }
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def shard_of(order_id: str, shards: int) -> str:
     digest = hashlib.sha1(order_id.encode(), usedforsecurity=False).digest()
     return f"q{digest[0] % shards:02d}"
-
-
-def _stamp(now: datetime) -> dict[str, str]:
-    return {"updatedAt": iso(now), "changeDay": iso(now)[:10]}
 
 
 class LeaseLost(RuntimeError):
@@ -120,7 +109,7 @@ class FulfilmentStore:
             "weightKg": plan.weight_kg,
             "dueShard": shard_of(plan.order_id, self._shards),
             "dueAt": iso(now),
-            **_stamp(now),
+            **change_stamp(now),
         }
         return self._put_new(item)
 
@@ -139,7 +128,7 @@ class FulfilmentStore:
             "rejections": json.dumps([r.model_dump(mode="json") for r in rejections]),
             "createdAt": iso(now),
             "attempts": 0,
-            **_stamp(now),
+            **change_stamp(now),
         }
         return self._put_new(item)
 
@@ -158,7 +147,7 @@ class FulfilmentStore:
             "trackingStatus": "awb_assigned",
             "activeShard": shard_of(order_id, self._shards).replace("q", "a"),
             "lastScanAt": iso(now),
-            **_stamp(now),
+            **change_stamp(now),
         }
         return self._put_new(item)
 
@@ -297,7 +286,7 @@ class FulfilmentStore:
         fields["status"] = state.status.value
         if state.plan is not None:
             fields["plan"] = state.plan.model_dump_json()
-        fields.update(_stamp(now))
+        fields.update(change_stamp(now))
         fields.update(extra or {})
         if done or (release and due_at is None):
             removes += ["dueShard", "dueAt"]

@@ -84,15 +84,6 @@ class InboxStore:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def get(self, event_id: str) -> dict[str, Any] | None:
-        self.calls += 1
-        raw = self._client.get_item(
-            TableName=self._table,
-            Key={"pk": {"S": INBOX_PK}, "sk": {"S": event_id}},
-            ConsistentRead=True,
-        ).get("Item")
-        return from_item(raw) if raw else None
-
     def settle(self, event_id: str, now: datetime, state: str, detail: str | None = None) -> bool:
         """Close an event (off PendingIndex) with its outcome; False if it was settled already."""
         values: dict[str, Any] = {":st": {"S": state}, ":now": {"S": utc_iso(now)}}

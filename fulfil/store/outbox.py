@@ -40,6 +40,7 @@ from fulfil.store.outbox_model import (
     notification_outbox_id,
 )
 from fulfil.store.schema import CHANGES_INDEX, PENDING_INDEX
+from fulfil.timestamps import change_stamp
 
 __all__ = [
     "ESCALATION_PREFIX",
@@ -55,10 +56,6 @@ __all__ = [
 
 _TEXT_LIMIT = 30_000  # keeps an item far below DynamoDB's 400 KB even with long vendor text
 _OCCURRENCE_LIMIT = 200
-
-
-def _stamp(now: datetime) -> dict[str, str]:
-    return {"updatedAt": iso(now), "changeDay": iso(now)[:10]}
 
 
 def _cap(text: str | None) -> str | None:
@@ -137,7 +134,7 @@ class OutboxStore:
             "createdAt": iso(now),
             "pendingKind": kind.value,
             "dueAt": iso(now),
-            **_stamp(now),
+            **change_stamp(now),
         }
 
     def _put_new(self, item: Mapping[str, Any]) -> bool:
@@ -355,7 +352,7 @@ class OutboxStore:
         removes = ["leaseOwner", "leaseUntil"]
         if final:
             removes += ["pendingKind", "dueAt", "nextAttemptAt"]
-        for i, (attr, value) in enumerate(sorted({**fields, **_stamp(now)}.items())):
+        for i, (attr, value) in enumerate(sorted({**fields, **change_stamp(now)}.items())):
             if value is None:
                 continue
             names[f"#a{i}"] = attr

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from fulfil import timestamps
 from fulfil.domain.escalation import Escalation
 from fulfil.domain.notifications import Notification
 
@@ -61,7 +62,7 @@ def iso(moment: datetime) -> str:
     """UTC ISO-8601 with milliseconds and a `Z`, the project's timestamp format."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return timestamps.iso(moment)
 
 
 def notification_outbox_id(dedupe_key: str) -> str:

@@ -52,12 +52,6 @@ class ItemUpdate:
     add_strings: dict[str, set[str]] = field(default_factory=dict)
     removes: list[str] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.new_status or self.new_at or self.sets or self.add_number or self.add_strings
-        )
-
 
 class _Expr:
     """Builds names/values for one UpdateItem."""

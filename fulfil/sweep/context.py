@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -61,5 +60,4 @@ class SweepContext:
     flow_run_url: str | None = None
     client: AsyncShiprocketClient | None = None
     courier_cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    cache_lock: asyncio.Lock | None = None
     shiprocket_calls: int = 0

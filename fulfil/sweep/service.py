@@ -79,6 +79,7 @@ def open_stores(settings: Settings, client: DynamoDBClient | None = None) -> Sto
     Without a client given, every caller in the process shares one coalescing client, so the
     writes of all batch threads join the same groups.
     """
+    # (a coalescing client has the boto3 client's methods: typed as the client it stands for)
     if client is None and settings.write_coalescing:
         key = (
             settings.region,
@@ -87,9 +88,9 @@ def open_stores(settings: Settings, client: DynamoDBClient | None = None) -> Sto
             os.environ.get("AWS_ACCESS_KEY_ID"),
         )
         client = cast(DynamoDBClient, shared_coalescing_client(key, lambda: make_client(settings)))
-    client = client or make_client(settings)
-    if settings.write_coalescing and not isinstance(client, CoalescingClient):
-        # same methods as the boto3 client (it wraps one): typed as the client it stands for
+    elif client is None:
+        client = make_client(settings)
+    elif settings.write_coalescing and not isinstance(client, CoalescingClient):
         client = cast(DynamoDBClient, CoalescingClient(client))
     return Stores(
         client=client,

@@ -12,7 +12,7 @@ UTC milliseconds so they sort by time.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,13 +25,12 @@ from fulfil.domain.shipment_status import (
 )
 from fulfil.shiprocket.schemas_common import IstDateTime, LooseInt, LooseStr, WireModel
 from fulfil.shiprocket.schemas_tracking import TrackingActivity, TrackingResult, TrackingState
+from fulfil.timestamps import iso
 
 Source = Literal["poll", "webhook"]
 
 
-def utc_iso(moment: datetime) -> str:
-    """UTC ISO-8601 with milliseconds and a `Z` (the project's timestamp format)."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+utc_iso = iso  # the project's timestamp format, under the name the tracking modules use
 
 
 class Scan(BaseModel):

@@ -290,14 +290,16 @@ def unshipped_step(services: TrackingServices, dry_run: bool) -> TrackingReport:
         )
     # An order the sweep parked (or one of whose shipments it parked) has its own ticket with
     # the reason: read the fulfilment rows of just the overdue orders to leave those out.
-    overdue = {f.order_id for f in find_unshipped_paid(orders, now, hours)}
+    overdue = find_unshipped_paid(orders, now, hours)
     parked = {
-        oid
-        for oid in overdue
-        if any(i.get("status") == "needs_attention" for i in ctx.store.for_order(oid))
+        f.order_id
+        for f in overdue
+        if any(i.get("status") == "needs_attention" for i in ctx.store.for_order(f.order_id))
     }
+    created_at = {str(o["orderId"]): o.get("createdAt") for o in orders}
+    # the rule itself (pure, in memory) decides again with the parked orders left out
     for finding in find_unshipped_paid(orders, now, hours, parked):
-        created = next((o["createdAt"] for o in orders if o["orderId"] == finding.order_id), None)
+        created = created_at.get(finding.order_id)
         esc, occurrence = stuck_escalation(finding, now, ctx.flow_run_url)
         ctx.recorder.record(esc, occurrence, created)
         report.stuck += 1
