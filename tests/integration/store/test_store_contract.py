@@ -39,7 +39,12 @@ def test_init_tables_creates_the_source_schema_exactly_and_is_idempotent(
     assert [k["AttributeName"] for k in addresses["KeySchema"]] == ["addressId"]
     ttl = dynamo_backend.describe_time_to_live(TableName=settings.tables.control)
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "ttl"
-    names = set(dynamo_backend.list_tables()["TableNames"])
+    # paginated: the session's shared DynamoDB Local holds more than one page (100) of tables
+    names = {
+        name
+        for page in dynamo_backend.get_paginator("list_tables").paginate()
+        for name in page["TableNames"]
+    }
     assert {
         settings.tables.fulfilment,
         settings.tables.events,
